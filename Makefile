@@ -1,0 +1,45 @@
+# The commands a newcomer needs. `make run` and `make test` are the contract (see README.md).
+SHELL := /bin/bash
+PYTHON_VERSION := $(shell cat .python-version)
+BASE_PYTHON ?= $(shell if command -v pyenv >/dev/null 2>&1 && [ -x "$$(pyenv root)/versions/$(PYTHON_VERSION)/bin/python" ]; then echo "$$(pyenv root)/versions/$(PYTHON_VERSION)/bin/python"; else command -v python3.10; fi)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEPS_STAMP := $(VENV)/.deps-installed
+
+.PHONY: setup run train chat test test-fast check-data eval lock clean help
+
+help:
+	@echo "make run    set up, train if needed, start the assistant (Ctrl-C stops it)"
+	@echo "make chat   talk to the running assistant in this terminal"
+	@echo "make test   set up and run every test"
+
+$(DEPS_STAMP): requirements.txt pyproject.toml
+	@if [ -z "$(BASE_PYTHON)" ]; then echo "Python $(PYTHON_VERSION) not found: install it with 'pyenv install $(PYTHON_VERSION)'." >&2; exit 1; fi
+	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+setup: $(DEPS_STAMP)
+
+train: setup
+	$(PY) -m bot train
+
+run: setup
+	$(PY) -m bot run
+
+chat: setup
+	$(PY) -m bot chat
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow"
+
+lock:
+	$(PY) -m pip install --quiet -r requirements.in
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.txt
+
+clean:
+	rm -rf var models .rasa

@@ -1,0 +1,1 @@
+"""Brightway assistant: the rules behind the Rasa bot (frustration, handoff, stores, desk)."""

@@ -1,0 +1,42 @@
+"""Command line: `python -m bot run | chat [--debug] | train`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Dispatch to the sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Brightway assistant")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="train if needed and start the assistant")
+    commands.add_parser("train", help="train the model if data or config changed")
+    chat = commands.add_parser("chat", help="talk to the running assistant in this terminal")
+    chat.add_argument("--url", default="http://127.0.0.1:5005", help="Rasa server URL")
+    chat.add_argument("--sender", default=None, help="conversation id (default: a new one)")
+    chat.add_argument("--debug", action="store_true", help="show intent, entities and frustration")
+    args = parser.parse_args(argv)
+
+    if args.command == "run":
+        from bot.launcher import run_assistant
+
+        return run_assistant()
+    if args.command == "train":
+        from bot.assistant_processes import StartupError, train
+        from bot.launcher import MODELS_DIR
+
+        try:
+            print(train(MODELS_DIR))
+        except StartupError as error:
+            print(error)
+            return 1
+        return 0
+    from bot.chat import run_chat
+
+    return run_chat(args.url, args.sender, args.debug)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

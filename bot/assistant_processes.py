@@ -1,0 +1,240 @@
+"""Starts and stops the assistant's processes (action server, Rasa server) as one unit.
+
+Used by `python -m bot run` and by the end-to-end tests, so tests exercise the same start-up
+path a user gets: same commands, same generated endpoints and credentials.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.settings import REPO_ROOT
+
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class StartupError(RuntimeError):
+    """A process did not come up; the message says which and where its log is."""
+
+
+@dataclass
+class ChannelPlan:
+    """Which channels of `credentials.yml` are on, and which are off for lack of env vars."""
+
+    enabled: Dict[str, object] = field(default_factory=dict)
+    disabled: Dict[str, List[str]] = field(default_factory=dict)
+
+
+def plan_channels(credentials_file: Path, environ: Mapping[str, str]) -> ChannelPlan:
+    """Keep each channel whose `${VAR}` references are all set; list the missing ones for the rest."""
+    raw = yaml.safe_load(credentials_file.read_text(encoding="utf-8")) or {}
+    plan = ChannelPlan()
+    for channel, config in raw.items():
+        text = yaml.safe_dump(config) if config is not None else ""
+        missing = sorted({name for name in ENV_REFERENCE.findall(text) if not environ.get(name)})
+        if missing:
+            plan.disabled[channel] = missing
+        else:
+            plan.enabled[channel] = config
+    return plan
+
+
+def api_token(var_dir: Path, environ: Mapping[str, str]) -> str:
+    """The Rasa HTTP API token: `RASA_API_TOKEN`, else one generated once and kept in `var/`."""
+    if environ.get("RASA_API_TOKEN"):
+        return environ["RASA_API_TOKEN"]
+    token_file = var_dir / "api_token"
+    if token_file.exists():
+        return token_file.read_text(encoding="utf-8").strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    token_file.write_text(token + "\n", encoding="utf-8")
+    token_file.chmod(0o600)
+    return token
+
+
+def write_endpoints(
+    source: Path, target: Path, actions_port: int, var_dir: Path, action_timeout: Optional[float] = None
+) -> Path:
+    """Copy `endpoints.yml` with the action server's port and the SQLite tracker file in `var_dir`."""
+    endpoints = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+    tracker = endpoints.get("tracker_store") or {}
+    if tracker.get("type") == "SQL" and tracker.get("dialect", "sqlite") == "sqlite":
+        tracker["db"] = str(var_dir / Path(str(tracker.get("db", "tracker.db"))).name)
+        endpoints["tracker_store"] = tracker
+    if action_timeout is not None:
+        endpoints["action_endpoint"]["timeout"] = action_timeout
+    target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def newest_model(models_dir: Path) -> Optional[Path]:
+    """The most recently trained model archive, if any."""
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = ()) -> Path:
+    """Train with Rasa (it skips the work when data and config are unchanged); return the model."""
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", str(root / "config.yml"),
+        "--domain", str(root / "domain.yml"),
+        "--data", str(root / "data" / "nlu"), str(root / "data" / "rules.yml"),
+        str(root / "data" / "stories.yml"),
+        "--out", str(models_dir),
+        *extra_args,
+    ]
+    result = subprocess.run(command, cwd=root)
+    model = newest_model(models_dir)
+    if result.returncode != 0 or model is None:
+        raise StartupError("Training failed: see the messages above (file and line of the problem).")
+    return model
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path, timeout: float) -> None:
+    """Poll `url` until it answers 200, failing fast if the process dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise StartupError(f"The {name} stopped while starting (exit {process.returncode}); see {log}.")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.25)
+    raise StartupError(f"The {name} did not answer at {url} within {timeout:.0f} s; see {log}.")
+
+
+class AssistantProcesses:
+    """The action server and the Rasa server, started together and stopped together."""
+
+    def __init__(
+        self,
+        model: Path,
+        var_dir: Path,
+        rasa_port: int = 5005,
+        actions_port: int = 5055,
+        environ: Optional[Mapping[str, str]] = None,
+        root: Path = REPO_ROOT,
+        action_timeout: Optional[float] = None,
+    ) -> None:
+        """Configure ports, the run folder (`var/`), the model and the environment of both processes."""
+        self.model = model
+        self.var_dir = var_dir
+        self.rasa_port = rasa_port
+        self.actions_port = actions_port
+        self.root = root
+        self.environ = dict(os.environ if environ is None else environ)
+        self.action_timeout = action_timeout
+        self.token = api_token(var_dir, self.environ)
+        self.channels = plan_channels(root / "credentials.yml", self.environ)
+        self._processes: List[Tuple[str, subprocess.Popen]] = []
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        """Base URL of the action server."""
+        return f"http://127.0.0.1:{self.actions_port}"
+
+    def start(self, timeout: float = 180.0) -> None:
+        """Start the action server, then Rasa; return when both answer."""
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        endpoints = write_endpoints(
+            self.root / "endpoints.yml", self.var_dir / "endpoints.yml", self.actions_port,
+            self.var_dir, self.action_timeout,
+        )
+        credentials = self.var_dir / "credentials.yml"
+        credentials.write_text(yaml.safe_dump(self.channels.enabled), encoding="utf-8")
+        env = dict(self.environ)
+        env.setdefault("BRIGHTWAY_DB_URL", f"sqlite:///{self.var_dir / 'brightway.db'}")
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        try:
+            actions = self._spawn(
+                "action server",
+                [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+                env,
+            )
+            wait_until_ready(f"{self.actions_url}/health", actions, "action server",
+                             self._log_path("action server"), timeout)
+            rasa = self._spawn(
+                "Rasa server",
+                [
+                    sys.executable, "-m", "rasa", "run",
+                    "--model", str(self.model),
+                    "--port", str(self.rasa_port),
+                    "--interface", "127.0.0.1",
+                    "--enable-api", "--auth-token", self.token,
+                    "--endpoints", str(endpoints),
+                    "--credentials", str(credentials),
+                ],
+                env,
+            )
+            wait_until_ready(f"{self.rasa_url}/", rasa, "Rasa server", self._log_path("Rasa server"), timeout)
+            self._wait_for_model(rasa, timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Stop every started process (SIGTERM, then SIGKILL after 10 s)."""
+        for _, process in reversed(self._processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for _, process in reversed(self._processes):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._processes.clear()
+
+    def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
+        """Start one process with its output in `var/<name>.log`."""
+        log = self._log_path(name).open("ab")
+        process = subprocess.Popen(
+            command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._processes.append((name, process))
+        return process
+
+    def _log_path(self, name: str) -> Path:
+        """Where a process's output goes."""
+        return self.var_dir / (name.replace(" ", "_").lower() + ".log")
+
+    def _wait_for_model(self, rasa: subprocess.Popen, timeout: float) -> None:
+        """Rasa answers `/` before the model is loaded; wait for `/status` to name the model."""
+        deadline = time.monotonic() + timeout
+        request = urllib.request.Request(f"{self.rasa_url}/status?token={self.token}")
+        while time.monotonic() < deadline:
+            if rasa.poll() is not None:
+                raise StartupError(f"The Rasa server stopped while loading the model; see {self._log_path('Rasa server')}.")
+            try:
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    if b"model_file" in response.read():
+                        return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.25)
+        raise StartupError("The Rasa server did not load the model in time.")

@@ -1,0 +1,106 @@
+"""The product catalogue: finds a product from what a customer typed, typos and nicknames included."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+AVAILABILITY_TEXT = {
+    "in_stock": "in stock",
+    "low_stock": "in stock, but only a few left",
+    "out_of_stock": "out of stock",
+}
+
+
+@dataclass(frozen=True)
+class Product:
+    """One product as customers see it."""
+
+    id: str
+    name: str
+    synonyms: Tuple[str, ...]
+    price: float
+    availability: str
+    facts: Tuple[str, ...]
+    restock: Optional[str] = None
+
+    def describe(self) -> str:
+        """A short plain-language answer: price, availability and key facts."""
+        stock = AVAILABILITY_TEXT.get(self.availability, self.availability)
+        if self.availability == "out_of_stock" and self.restock:
+            stock += f" (back {self.restock})"
+        facts = "; ".join(self.facts)
+        return f"The {self.name} costs £{self.price:.2f} and is {stock}. {facts}."
+
+
+class Catalogue:
+    """Looks products up by name or synonym, exactly or fuzzily."""
+
+    def __init__(self, products: Sequence[Product], fuzzy_cutoff: float = 0.8) -> None:
+        """Index `products` by every lower-cased name and synonym."""
+        self.products = tuple(products)
+        self._fuzzy_cutoff = fuzzy_cutoff
+        self._by_alias: Dict[str, Product] = {}
+        for product in self.products:
+            for alias in (product.name, *product.synonyms):
+                self._by_alias.setdefault(_normalise(alias), product)
+        self._longest_alias_words = max((len(a.split()) for a in self._by_alias), default=1)
+
+    @classmethod
+    def from_yaml(cls, path: Path) -> "Catalogue":
+        """Load `data/shop/catalogue.yml`-style files."""
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        products = [
+            Product(
+                id=str(item["id"]),
+                name=str(item["name"]),
+                synonyms=tuple(str(s) for s in item.get("synonyms", [])),
+                price=float(item["price"]),
+                availability=str(item.get("availability", "in_stock")),
+                facts=tuple(str(f) for f in item.get("facts", [])),
+                restock=item.get("restock"),
+            )
+            for item in raw.get("products", [])
+        ]
+        return cls(products)
+
+    def aliases(self) -> List[str]:
+        """Every lower-cased name and synonym (what the NLU lookup table must list)."""
+        return sorted(self._by_alias)
+
+    def find(self, mention: str) -> Optional[Product]:
+        """The product a mention names: exact alias first, then the closest alias by spelling."""
+        key = _normalise(mention)
+        if not key:
+            return None
+        if key in self._by_alias:
+            return self._by_alias[key]
+        close = difflib.get_close_matches(key, self._by_alias, n=1, cutoff=self._fuzzy_cutoff)
+        return self._by_alias[close[0]] if close else None
+
+    def find_in_text(self, text: str) -> Optional[Product]:
+        """The product mentioned anywhere in a message, longest matching phrase first."""
+        words = _normalise(text).split()
+        for size in range(min(self._longest_alias_words, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start : start + size])
+                if phrase in self._by_alias:
+                    return self._by_alias[phrase]
+        for size in range(min(self._longest_alias_words, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start : start + size])
+                if len(phrase) >= 5:
+                    match = self.find(phrase)
+                    if match is not None:
+                        return match
+        return None
+
+
+def _normalise(text: str) -> str:
+    """Lower-case and reduce to words, so "Aura-Speaker!!" matches "aura speaker"."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))

@@ -1,0 +1,18 @@
+"""Injectable time, so rules that depend on the clock are tested without sleeping."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Treat naive datetimes (as SQLite returns them) as UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment

@@ -1,0 +1,71 @@
+"""`python -m bot run`: train if needed, start everything, say where it is, stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+from bot.assistant_processes import AssistantProcesses, StartupError, train
+from bot.settings import REPO_ROOT
+
+VAR_DIR = REPO_ROOT / "var"
+MODELS_DIR = REPO_ROOT / "models"
+
+
+def run_assistant() -> int:
+    """Bring the assistant up on local defaults and keep it running until interrupted."""
+    print("Training the model if data or config changed (unchanged: a few seconds)...", flush=True)
+    try:
+        model = train(MODELS_DIR)
+    except StartupError as error:
+        print(error)
+        return 1
+    processes = AssistantProcesses(
+        model=model,
+        var_dir=VAR_DIR,
+        rasa_port=int(os.environ.get("BRIGHTWAY_RASA_PORT", "5005")),
+        actions_port=int(os.environ.get("BRIGHTWAY_ACTIONS_PORT", "5055")),
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print("Starting the action server and the Rasa server...", flush=True)
+    try:
+        processes.start()
+    except StartupError as error:
+        print(error)
+        return 1
+    except KeyboardInterrupt:
+        processes.stop()
+        return 130
+    _print_welcome(processes, model)
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    print("\nStopping...", flush=True)
+    processes.stop()
+    print("Stopped.")
+    return 0
+
+
+def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
+    """A few plain lines: where everything is and how to talk to the bot."""
+    lines = [
+        "",
+        "Brightway assistant is running.",
+        f"  Talk to it:        make chat   (in another terminal; --debug shows intents and scores)",
+        f"  REST channel:      POST {processes.rasa_url}/webhooks/rest/webhook",
+        f"  Rasa HTTP API:     {processes.rasa_url}  (token in var/api_token)",
+        f"  Action server:     {processes.actions_url}",
+        f"  Model:             {model.relative_to(REPO_ROOT) if model.is_relative_to(REPO_ROOT) else model}",
+        f"  Data and logs:     {VAR_DIR.relative_to(REPO_ROOT)}/ (SQLite databases, handoffs in desk_notifications.jsonl)",
+    ]
+    for channel in processes.channels.enabled:
+        lines.append(f"  Channel on:        {channel}")
+    for channel, missing in processes.channels.disabled.items():
+        lines.append(f"  Channel off:       {channel.split('.')[-1]} (set {', '.join(missing)}; see docs/channels.md)")
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), flush=True)

@@ -1,0 +1,114 @@
+"""Order look-ups behind one small interface, so the shop's real system can replace the file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Optional, Protocol, Tuple
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Order:
+    """What the assistant may tell a customer about an order."""
+
+    id: str
+    status: str
+    items: Tuple[str, ...]
+    placed: str
+    eta: Optional[str] = None
+    delivered: Optional[str] = None
+    carrier: Optional[str] = None
+    tracking: Optional[str] = None
+    refund: Optional[str] = None
+    note: Optional[str] = None
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        """Orders can be cancelled free until they ship."""
+        return self.status == "processing"
+
+    def describe(self) -> str:
+        """The order's status in one or two plain sentences."""
+        items = ", ".join(self.items)
+        if self.status == "processing":
+            text = f"Order {self.id} ({items}) is being packed and should arrive by {self.eta}."
+        elif self.status == "shipped":
+            text = f"Order {self.id} ({items}) is on its way with {self.carrier}, arriving by {self.eta}."
+        elif self.status == "out_for_delivery":
+            text = f"Order {self.id} ({items}) is out for delivery with {self.carrier}: {self.eta}."
+        elif self.status == "delivered":
+            text = f"Order {self.id} ({items}) was delivered on {self.delivered}."
+        elif self.status == "delayed":
+            text = (
+                f"Order {self.id} ({items}) is running late: {self.note or 'the carrier is behind'}. "
+                f"The new estimate is {self.eta}. Sorry about that."
+            )
+        elif self.status == "cancelled":
+            text = f"Order {self.id} ({items}) was cancelled. Refund: {self.refund or 'in progress'}."
+        else:
+            text = f"Order {self.id} ({items}) has status '{self.status}'."
+        if self.tracking and self.status in ("shipped", "delayed", "out_for_delivery"):
+            text += f" Tracking number: {self.tracking}."
+        return text
+
+
+class OrderBook(Protocol):
+    """Anything that can find an order by the id a customer typed."""
+
+    def find(self, order_id: str) -> Optional[Order]:
+        """The order, or None when no order has that id."""
+
+
+ORDER_ID_SHAPE = re.compile(r"^(?:[A-Z]{1,4}-?)?\d{4,20}$")
+
+
+def normalise_order_id(raw: str) -> str:
+    """Canonical form: upper case, no '#', spaces or surrounding punctuation."""
+    return re.sub(r"[\s#]", "", raw).strip(".,!?;:()").upper()
+
+
+def looks_like_order_id(raw: str) -> bool:
+    """Whether text has the shape of one of our order ids (digits, optional letter prefix)."""
+    return bool(ORDER_ID_SHAPE.match(normalise_order_id(raw)))
+
+
+class YamlOrderBook:
+    """Orders from `data/shop/orders.yml`: the stand-in for the shop's order system."""
+
+    def __init__(self, orders: Dict[str, Order]) -> None:
+        """Index orders by their id without dashes so `A10442` finds `A-10442`."""
+        self._orders = {_key(order_id): order for order_id, order in orders.items()}
+
+    @classmethod
+    def from_yaml(cls, path: Path) -> "YamlOrderBook":
+        """Load the orders file."""
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        orders = {}
+        for item in raw.get("orders", []):
+            fields = {k: v for k, v in item.items() if k in Order.__dataclass_fields__}
+            fields["id"] = str(item["id"])
+            fields["items"] = tuple(item.get("items", []))
+            fields["placed"] = str(item.get("placed", ""))
+            orders[fields["id"]] = Order(**fields)
+        return cls(orders)
+
+    def find(self, order_id: str) -> Optional[Order]:
+        """The order with this id, ignoring case, '#', spaces and dashes."""
+        return self._orders.get(_key(order_id))
+
+
+def _key(order_id: str) -> str:
+    """Lookup key: canonical id without dashes."""
+    return normalise_order_id(order_id).replace("-", "")
+
+
+_ORDER_ID_IN_TEXT = re.compile(r"(?<![\w-])#?((?:[A-Za-z]{1,4}-?)?\d{4,20})(?![\w-])")
+
+
+def find_order_id_in_text(text: str) -> Optional[str]:
+    """The first order-id-shaped token in free text (e.g. "order #55213 pls" → "55213")."""
+    match = _ORDER_ID_IN_TEXT.search(text)
+    return normalise_order_id(match.group(1)) if match else None

@@ -1,0 +1,102 @@
+"""A customer's conversation through the real server: answers, tickets, feedback, NPS, handoff."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+import sqlalchemy as sa
+
+from tests.e2e.running_assistant import RunningAssistant
+
+pytestmark = pytest.mark.slow
+
+FRUSTRATED = "This is the THIRD time I'm asking, your service is useless!!!"
+
+
+def rows(assistant: RunningAssistant, query: str, **params: object) -> list:
+    """Rows of a query against the assistant's own database."""
+    engine = sa.create_engine(assistant.db_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text(query), params).all()
+    finally:
+        engine.dispose()
+
+
+def test_answers_products_orders_and_policies(assistant: RunningAssistant) -> None:
+    sender = "e2e-answers"
+    assert "Brightway" in " ".join(assistant.texts(sender, "hi there"))
+    product = " ".join(assistant.texts(sender, "how much is the aura smart speaker?"))
+    assert "£89.00" in product and "in stock" in product
+    order = " ".join(assistant.texts(sender, "where is my order #55213?"))
+    assert "55213" in order and "packed" in order
+    policy = " ".join(assistant.texts(sender, "what is your return policy?"))
+    assert "30 days" in policy and "can't" in policy
+
+
+def test_complaint_gets_a_ticket_and_feedback_is_stored(assistant: RunningAssistant) -> None:
+    sender = "e2e-complaint"
+    reply = " ".join(assistant.texts(sender, "I want to file a complaint about the courier, he left my parcel outside"))
+    reference = re.search(r"CS-[A-Z0-9]{6}", reply)
+    assert reference, reply
+    stored = rows(assistant, "SELECT conversation_id FROM tickets WHERE reference = :r", r=reference.group(0))
+    assert stored == [(sender,)]
+    assert "passed that on" in " ".join(assistant.texts(sender, "some feedback: your website is really easy to use"))
+    assert rows(assistant, "SELECT text FROM feedback WHERE conversation_id = :s", s=sender)
+
+
+def test_nps_asked_once_and_recorded(assistant: RunningAssistant) -> None:
+    sender = "e2e-nps"
+    assistant.texts(sender, "where is my order A-10442")
+    question = " ".join(assistant.texts(sender, "thanks!"))
+    assert "0 to 10" in question
+    assert "Thanks for the 9" in " ".join(assistant.texts(sender, "9"))
+    assert rows(assistant, "SELECT score FROM nps_scores WHERE conversation_id = :s", s=sender) == [(9,)]
+    again = " ".join(assistant.texts(sender, "thank you"))
+    assert "0 to 10" not in again
+
+
+def test_frustrated_customer_is_handed_over_at_once(assistant: RunningAssistant) -> None:
+    sender = "e2e-frustrated"
+    assistant.texts(sender, "where is my order 113542617735902")
+    notice = " ".join(assistant.texts(sender, FRUSTRATED))
+    assert "person" in notice and re.search(r"H-[A-Z0-9]{8}", notice)
+    handoffs = rows(
+        assistant, "SELECT reason, status, transcript FROM handoffs WHERE conversation_id = :s", s=sender
+    )
+    assert len(handoffs) == 1
+    reason, status, transcript = handoffs[0]
+    assert (reason, status) == ("frustration", "open")
+    assert FRUSTRATED in transcript and "113542617735902" in transcript
+    assert assistant.say(sender, "hello? anyone?") == []
+    tracker = assistant.tracker(sender)
+    assert tracker["paused"] is True
+    assert tracker["events"][-1]["event"] == "user" and tracker["events"][-1]["text"] == "hello? anyone?"
+
+
+def test_asking_for_a_person_hands_over(assistant: RunningAssistant) -> None:
+    sender = "e2e-human"
+    notice = " ".join(assistant.texts(sender, "can I talk to a real person please"))
+    assert "handing you over to a person" in notice
+    assert rows(assistant, "SELECT reason FROM handoffs WHERE conversation_id = :s", s=sender) == [("customer_asked",)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "a" * 20_000, "😡😡😡", "🙂", "how much is the floobertron 3000?", "where is my order #12"],
+)
+def test_bad_input_gets_a_reply_and_is_kept(assistant: RunningAssistant, text: str) -> None:
+    sender = f"e2e-bad-{abs(hash(text))}"
+    replies = assistant.say(sender, text)
+    assert replies and all(reply.get("text") for reply in replies)
+    events = assistant.tracker(sender)["events"]
+    assert [e["text"] for e in events if e["event"] == "user"] == [text]
+
+
+def test_http_api_refuses_calls_without_the_token(assistant: RunningAssistant) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{assistant.url}/conversations/e2e-answers/tracker", timeout=10)
+    assert refused.value.code in (401, 403)
