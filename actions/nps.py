@@ -10,6 +10,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_action import ServiceAction, conversation_channel
 from bot.nps_answer import parse_nps_score
+from bot.nps_store import NpsStore
+
+
+def ask_nps_if_allowed(nps: NpsStore, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Ask the NPS question unless this conversation or customer was asked recently."""
+    if tracker.get_slot("nps_asked") or not nps.may_ask(tracker.sender_id):
+        return []
+    nps.record_ask(tracker.sender_id, tracker.sender_id)
+    dispatcher.utter_message(response="utter_nps_question")
+    return [SlotSet("nps_asked", True)]
 
 
 class ActionAskNps(ServiceAction):
@@ -23,15 +33,26 @@ class ActionAskNps(ServiceAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         """Ask, or at goodbye just say goodbye when asking would be once too often."""
+        events = ask_nps_if_allowed(self.services.nps, dispatcher, tracker)
         said_goodbye = (tracker.latest_message.get("intent") or {}).get("name") == "goodbye"
-        nps = self.services.nps
-        if tracker.get_slot("nps_asked") or not nps.may_ask(tracker.sender_id):
-            if said_goodbye:
-                dispatcher.utter_message(response="utter_goodbye")
-            return []
-        nps.record_ask(tracker.sender_id, tracker.sender_id)
-        dispatcher.utter_message(response="utter_nps_question")
-        return [SlotSet("nps_asked", True)]
+        if not events and said_goodbye:
+            dispatcher.utter_message(response="utter_goodbye")
+        return events
+
+
+class ActionBotBack(ServiceAction):
+    """After an agent hands the conversation back: the bot says so and asks NPS once."""
+
+    def name(self) -> str:
+        """Action name the desk executes on resume."""
+        return "action_bot_back"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        """Announce the bot is back, then ask NPS if this customer may be asked."""
+        dispatcher.utter_message(response="utter_bot_back")
+        return ask_nps_if_allowed(self.services.nps, dispatcher, tracker)
 
 
 class ActionRecordNps(ServiceAction):

@@ -1,0 +1,71 @@
+"""Client for the Rasa server's HTTP API, as the desk uses it: agent messages, resume, tracker."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+from urllib.parse import quote
+
+import httpx
+
+AGENT_BACK_ACTION = "action_bot_back"
+
+
+class RasaApiError(RuntimeError):
+    """The Rasa server refused or failed a request; the message says which and why."""
+
+
+class RasaHttpApi:
+    """Talks to `rasa run --enable-api --auth-token` for the human desk."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = 30.0,
+                 transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
+        """Use the server at `base_url` with its API `token`."""
+        self._base_url = base_url.rstrip("/")
+        self._token = token
+        self._client = httpx.AsyncClient(timeout=timeout, transport=transport)
+
+    async def close(self) -> None:
+        """Close the HTTP connection pool."""
+        await self._client.aclose()
+
+    async def send_agent_message(self, conversation_id: str, agent: str, text: str) -> None:
+        """Add an agent's message to the conversation and deliver it on the customer's channel."""
+        event = {"event": "bot", "text": text, "metadata": {"agent": agent}}
+        await self._post(
+            f"/conversations/{quote(conversation_id, safe='')}/tracker/events",
+            [event],
+            output_channel="latest",
+            execute_side_effects="true",
+        )
+
+    async def resume(self, conversation_id: str) -> None:
+        """Hand the conversation back to the bot and let it say it is back (and ask NPS once)."""
+        path = f"/conversations/{quote(conversation_id, safe='')}"
+        await self._post(f"{path}/tracker/events", [{"event": "resume"}])
+        await self._post(f"{path}/execute", {"name": AGENT_BACK_ACTION}, output_channel="latest")
+
+    async def events(self, conversation_id: str) -> List[Dict[str, Any]]:
+        """Every event of the conversation, oldest first."""
+        response = await self._client.get(
+            f"{self._base_url}/conversations/{quote(conversation_id, safe='')}/tracker",
+            params={"token": self._token},
+        )
+        self._raise_for(response)
+        return list(response.json().get("events") or [])
+
+    async def _post(self, path: str, body: Any, **params: str) -> Any:
+        """POST JSON with the token; raise `RasaApiError` on failure."""
+        response = await self._client.post(
+            f"{self._base_url}{path}", json=body, params={"token": self._token, **params}
+        )
+        self._raise_for(response)
+        return response.json() if response.content else None
+
+    @staticmethod
+    def _raise_for(response: httpx.Response) -> None:
+        """Turn an error answer into `RasaApiError` with the server's reason."""
+        if response.status_code >= 400:
+            raise RasaApiError(
+                f"Rasa API {response.request.method} {response.request.url.path} failed with "
+                f"{response.status_code}: {response.text[:300]}"
+            )
