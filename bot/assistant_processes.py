@@ -211,11 +211,11 @@ class AssistantProcesses:
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
         """Start one process with its output in `var/<name>.log`."""
-        log = self._log_path(name).open("ab")
-        process = subprocess.Popen(
-            command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with self._log_path(name).open("ab") as log:
+            process = subprocess.Popen(
+                command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self._processes.append((name, process))
         return process
 

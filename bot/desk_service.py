@@ -13,6 +13,9 @@ class ConversationApi(Protocol):
     async def send_agent_message(self, conversation_id: str, agent: str, text: str) -> None:
         """Deliver an agent's message to the customer and add it to the transcript."""
 
+    async def send_bot_message(self, conversation_id: str, text: str) -> None:
+        """Deliver a bot message (queue updates) to the customer and the transcript."""
+
     async def resume(self, conversation_id: str) -> None:
         """Give the conversation back to the bot."""
 
@@ -26,7 +29,7 @@ class DeskService:
     def __init__(self, handoffs: HandoffStore, conversations: ConversationApi) -> None:
         """Work on `handoffs` and reach customers through `conversations`."""
         self.handoffs = handoffs
-        self._conversations = conversations
+        self.conversations = conversations
 
     def queue(self) -> List[Handoff]:
         """Waiting and claimed handoffs, oldest first."""
@@ -48,7 +51,7 @@ class DeskService:
             handoff = self.claim(handoff_id, agent).handoff
         if handoff.claimed_by != agent:
             raise HandoffError(f"Handoff {handoff_id} is being handled by {handoff.claimed_by}.")
-        await self._conversations.send_agent_message(handoff.conversation_id, agent, text)
+        await self.conversations.send_agent_message(handoff.conversation_id, agent, text)
         return self.handoffs.record_human_reply(handoff_id)
 
     async def resolve(self, handoff_id: str, agent: str, note: str = "") -> Handoff:
@@ -56,9 +59,9 @@ class DeskService:
         handoff = self.handoffs.get(handoff_id)
         if handoff.status not in ACTIVE_STATUSES:
             raise HandoffError(f"Handoff {handoff_id} is already {handoff.status}.")
-        await self._conversations.resume(handoff.conversation_id)
+        await self.conversations.resume(handoff.conversation_id)
         return self.handoffs.resolve(handoff_id, by=agent, note=note)
 
     async def conversation_events(self, handoff_id: str) -> List[Dict[str, Any]]:
         """The live conversation behind a handoff (including messages after the handoff)."""
-        return await self._conversations.events(self.handoffs.get(handoff_id).conversation_id)
+        return await self.conversations.events(self.handoffs.get(handoff_id).conversation_id)

@@ -39,6 +39,9 @@ handoffs_table = sa.Table(
     sa.Column("claimed_by", sa.String(255)),
     sa.Column("first_human_reply_at", sa.DateTime),
     sa.Column("escalated_at", sa.DateTime),
+    sa.Column("escalation_count", sa.Integer, nullable=False, default=0),
+    sa.Column("desk_thread", sa.String(255), index=True),
+    sa.Column("relayed_events", sa.Integer, nullable=False, default=0),
     sa.Column("resolved_at", sa.DateTime),
     sa.Column("resolved_by", sa.String(255)),
     sa.Column("resolution_note", sa.Text),
@@ -67,6 +70,9 @@ class Handoff:
     claimed_by: Optional[str] = None
     first_human_reply_at: Optional[datetime] = None
     escalated_at: Optional[datetime] = None
+    escalation_count: int = 0
+    desk_thread: Optional[str] = None
+    relayed_events: int = 0
     resolved_at: Optional[datetime] = None
     resolved_by: Optional[str] = None
     resolution_note: Optional[str] = None
@@ -178,15 +184,41 @@ class HandoffStore:
             )
         return self.get(handoff_id)
 
-    def mark_escalated(self, handoff_id: str) -> Handoff:
-        """Note that nobody claimed in time and agents were re-notified."""
+    def mark_escalated(self, handoff: Handoff) -> bool:
+        """Record an escalation of a still-unclaimed handoff; False if another process (or a claim) got there first."""
+        last = handoffs_table.c.escalated_at
+        previous = None if handoff.escalated_at is None else handoff.escalated_at.replace(tzinfo=None)
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                handoffs_table.update()
+                .where(handoffs_table.c.id == handoff.id)
+                .where(handoffs_table.c.status == OPEN)
+                .where(last.is_(None) if previous is None else last == previous)
+                .values(escalated_at=self._now(), escalation_count=handoffs_table.c.escalation_count + 1)
+            )
+        return result.rowcount == 1
+
+    def set_desk_thread(self, handoff_id: str, thread: str) -> None:
+        """Remember where the desk posted the handoff (e.g. the Slack message's ts)."""
         with self._engine.begin() as connection:
             connection.execute(
-                handoffs_table.update()
-                .where(handoffs_table.c.id == handoff_id)
-                .values(escalated_at=self._now())
+                handoffs_table.update().where(handoffs_table.c.id == handoff_id).values(desk_thread=thread)
             )
-        return self.get(handoff_id)
+
+    def by_desk_thread(self, thread: str) -> Optional[Handoff]:
+        """The handoff posted as `thread` on the desk, if any."""
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                handoffs_table.select().where(handoffs_table.c.desk_thread == thread)
+            ).first()
+        return None if row is None else _to_handoff(row)
+
+    def set_relayed_events(self, handoff_id: str, count: int) -> None:
+        """Remember how many conversation events the desk has already relayed to agents."""
+        with self._engine.begin() as connection:
+            connection.execute(
+                handoffs_table.update().where(handoffs_table.c.id == handoff_id).values(relayed_events=count)
+            )
 
     def resolve(self, handoff_id: str, by: str, note: str = "") -> Handoff:
         """Close a handoff; resolving twice is an error so the bot resumes only once."""
@@ -241,6 +273,9 @@ def _to_handoff(row: Row) -> Handoff:
         claimed_by=values["claimed_by"],
         first_human_reply_at=moment("first_human_reply_at"),
         escalated_at=moment("escalated_at"),
+        escalation_count=int(values.get("escalation_count") or 0),
+        desk_thread=values.get("desk_thread"),
+        relayed_events=int(values.get("relayed_events") or 0),
         resolved_at=moment("resolved_at"),
         resolved_by=values["resolved_by"],
         resolution_note=values["resolution_note"],

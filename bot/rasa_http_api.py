@@ -30,7 +30,14 @@ class RasaHttpApi:
 
     async def send_agent_message(self, conversation_id: str, agent: str, text: str) -> None:
         """Add an agent's message to the conversation and deliver it on the customer's channel."""
-        event = {"event": "bot", "text": text, "metadata": {"agent": agent}}
+        await self._deliver(conversation_id, {"event": "bot", "text": text, "metadata": {"agent": agent}})
+
+    async def send_bot_message(self, conversation_id: str, text: str) -> None:
+        """Add a bot message (e.g. a queue update) and deliver it on the customer's channel."""
+        await self._deliver(conversation_id, {"event": "bot", "text": text})
+
+    async def _deliver(self, conversation_id: str, event: Dict[str, Any]) -> None:
+        """Append a bot event and let Rasa send it through the conversation's latest channel."""
         await self._post(
             f"/conversations/{quote(conversation_id, safe='')}/tracker/events",
             [event],

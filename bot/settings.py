@@ -37,6 +37,14 @@ class HandoffSettings:
 
 
 @dataclass(frozen=True)
+class DeskSettings:
+    """No long holds: when to escalate an unclaimed handoff and when to close a forgotten one."""
+
+    escalate_after_minutes: float = 5.0
+    auto_close_hours: float = 24.0
+
+
+@dataclass(frozen=True)
 class NpsSettings:
     """How often customers may be asked the NPS question."""
 
@@ -51,6 +59,7 @@ class Settings:
     database_url: str = "sqlite:///var/brightway.db"
     frustration: FrustrationSettings = field(default_factory=FrustrationSettings)
     handoff: HandoffSettings = field(default_factory=HandoffSettings)
+    desk: DeskSettings = field(default_factory=DeskSettings)
     nps: NpsSettings = field(default_factory=NpsSettings)
 
 
@@ -69,6 +78,7 @@ def load_settings(
     frustration = raw.get("frustration") or {}
     handoff = raw.get("handoff") or {}
     nps = raw.get("nps") or {}
+    desk = raw.get("desk") or {}
     database_url = env.get("BRIGHTWAY_DB_URL") or raw.get("database_url") or Settings.database_url
     return Settings(
         company=str(raw.get("company", Settings.company)),
@@ -85,7 +95,11 @@ def load_settings(
             close=_clock_time(handoff.get("close", "22:00"), "handoff.close"),
             days=_weekdays(handoff.get("days", list(WEEKDAYS))),
         ),
-        nps=NpsSettings(cooldown_hours=float(nps.get("cooldown_hours", 24))),
+        desk=DeskSettings(
+            escalate_after_minutes=_positive(desk.get("escalate_after_minutes", 5), "desk.escalate_after_minutes"),
+            auto_close_hours=_positive(desk.get("auto_close_hours", 24), "desk.auto_close_hours"),
+        ),
+        nps=NpsSettings(cooldown_hours=_positive(nps.get("cooldown_hours", 24), "nps.cooldown_hours")),
     )
 
 
@@ -108,11 +122,22 @@ def _fraction(value: Any, name: str) -> float:
     return number
 
 
+def _positive(value: Any, name: str) -> float:
+    """Parse a positive number or explain what is wrong."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be a positive number, got {value!r}.") from None
+    if number <= 0:
+        raise SettingsError(f"{name} must be greater than 0, got {number}.")
+    return number
+
+
 def _clock_time(value: Any, name: str) -> time:
     """Parse "HH:MM" (YAML may also hand us minutes since midnight for unquoted 08:00)."""
-    if isinstance(value, int):
-        return time(value // 60, value % 60)
     try:
+        if isinstance(value, int):
+            return time(value // 60, value % 60)
         hours, minutes = str(value).split(":")
         return time(int(hours), int(minutes))
     except ValueError:

@@ -93,7 +93,7 @@ def test_bad_input_gets_a_reply_and_is_kept(assistant: RunningAssistant, text: s
     replies = assistant.say(sender, text)
     assert replies and all(reply.get("text") for reply in replies)
     events = assistant.tracker(sender)["events"]
-    assert [e["text"] for e in events if e["event"] == "user"] == [text]
+    assert [e["text"] for e in events if e["event"] == "user"] == [text.strip()]
 
 
 def test_http_api_refuses_calls_without_the_token(assistant: RunningAssistant) -> None:

@@ -1,0 +1,1 @@
+"""The project's tests; a package so that helpers import as `tests.<module>`."""
