@@ -123,7 +123,7 @@ def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path, 
 
 
 class AssistantProcesses:
-    """The action server and the Rasa server, started together and stopped together."""
+    """The action server, the Rasa server and the desk, started together and stopped together."""
 
     def __init__(
         self,
@@ -131,6 +131,7 @@ class AssistantProcesses:
         var_dir: Path,
         rasa_port: int = 5005,
         actions_port: int = 5055,
+        desk_port: int = 5057,
         environ: Optional[Mapping[str, str]] = None,
         root: Path = REPO_ROOT,
         action_timeout: Optional[float] = None,
@@ -140,6 +141,7 @@ class AssistantProcesses:
         self.var_dir = var_dir
         self.rasa_port = rasa_port
         self.actions_port = actions_port
+        self.desk_port = desk_port
         self.root = root
         self.environ = dict(os.environ if environ is None else environ)
         self.action_timeout = action_timeout
@@ -151,6 +153,11 @@ class AssistantProcesses:
     def rasa_url(self) -> str:
         """Base URL of the Rasa server."""
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def desk_url(self) -> str:
+        """Base URL of the desk process."""
+        return f"http://127.0.0.1:{self.desk_port}"
 
     @property
     def actions_url(self) -> str:
@@ -192,6 +199,13 @@ class AssistantProcesses:
             )
             wait_until_ready(f"{self.rasa_url}/", rasa, "Rasa server", self._log_path("Rasa server"), timeout)
             self._wait_for_model(rasa, timeout)
+            desk_env = {**env, "RASA_API_TOKEN": self.token, "BRIGHTWAY_RASA_URL": self.rasa_url}
+            desk = self._spawn(
+                "desk",
+                [sys.executable, "-m", "bot", "desk", "--port", str(self.desk_port)],
+                desk_env,
+            )
+            wait_until_ready(f"{self.desk_url}/health", desk, "desk", self._log_path("desk"), timeout)
         except BaseException:
             self.stop()
             raise

@@ -27,6 +27,7 @@ def run_assistant() -> int:
         var_dir=VAR_DIR,
         rasa_port=int(os.environ.get("BRIGHTWAY_RASA_PORT", "5005")),
         actions_port=int(os.environ.get("BRIGHTWAY_ACTIONS_PORT", "5055")),
+        desk_port=int(os.environ.get("BRIGHTWAY_DESK_PORT", "5057")),
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -60,6 +61,7 @@ def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
         f"  REST channel:      POST {processes.rasa_url}/webhooks/rest/webhook",
         f"  Rasa HTTP API:     {processes.rasa_url}  (token in var/api_token)",
         f"  Action server:     {processes.actions_url}",
+        f"  Desk:              {processes.desk_url}/health (queue, escalations, Slack desk)",
         f"  Model:             {model.relative_to(REPO_ROOT) if model.is_relative_to(REPO_ROOT) else model}",
         f"  Data and logs:     {VAR_DIR.relative_to(REPO_ROOT)}/ (SQLite databases, handoffs in desk_notifications.jsonl)",
     ]

@@ -1,0 +1,90 @@
+"""The desk process: runs the desk relay loop and, when configured, the Slack agents' app.
+
+Started by `python -m bot run` as `python -m bot desk`. It reaches customers only through the
+Rasa server's HTTP API (with its token) and keeps every decision in the handoff store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+from typing import AsyncIterator, List, Mapping, Optional
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.business_hours import BusinessHours
+from bot.clock import Clock, system_clock
+from bot.database import create_database_engine, create_schema
+from bot.desk_relay import DeskBoard, DeskRelay
+from bot.desk_service import DeskService
+from bot.handoff_store import HandoffStore
+from bot.hold_monitor import HoldMonitor
+from bot.rasa_http_api import RasaHttpApi
+from bot.settings import Settings, load_settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class DeskRuntime:
+    """The desk's long-lived parts, built at start-up and closed at shutdown."""
+
+    desk: DeskService
+    relay: DeskRelay
+    api: RasaHttpApi
+
+
+def build_desk_runtime(
+    settings: Settings,
+    rasa_url: str,
+    rasa_token: str,
+    clock: Clock = system_clock,
+    board: Optional[DeskBoard] = None,
+) -> DeskRuntime:
+    """Open the handoff store and wire the desk service and relay to the Rasa server."""
+    engine = create_database_engine(settings.database_url)
+    create_schema(engine)
+    api = RasaHttpApi(rasa_url, rasa_token)
+    desk = DeskService(HandoffStore(engine, clock), api)
+    monitor = HoldMonitor(settings.desk, BusinessHours(settings.handoff))
+    return DeskRuntime(desk=desk, relay=DeskRelay(desk, monitor, clock, board), api=api)
+
+
+def create_desk_app(
+    runtime: DeskRuntime, poll_seconds: float, extra_routes: Optional[List[BaseRoute]] = None
+) -> Starlette:
+    """The desk's web app: `/health`, plus any platform routes; the relay runs while it is up."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(runtime.relay.run_forever(poll_seconds, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
+            await runtime.api.close()
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "waiting": len(runtime.desk.queue())})
+
+    routes: List[BaseRoute] = [Route("/health", health), *(extra_routes or [])]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def desk_app_from_env(environ: Optional[Mapping[str, str]] = None) -> Starlette:
+    """Build the desk app from settings and `BRIGHTWAY_RASA_URL` / `RASA_API_TOKEN`."""
+    env = os.environ if environ is None else environ
+    token = env.get("RASA_API_TOKEN", "")
+    if not token:
+        raise SystemExit("The desk needs RASA_API_TOKEN (the Rasa server's API token).")
+    settings = load_settings(environ=env)
+    runtime = build_desk_runtime(settings, env.get("BRIGHTWAY_RASA_URL", "http://127.0.0.1:5005"), token)
+    return create_desk_app(runtime, float(env.get("BRIGHTWAY_DESK_POLL_SECONDS", "0.5")))
