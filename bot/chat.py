@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from bot.settings import REPO_ROOT
 
@@ -23,13 +25,54 @@ def send_message(url: str, sender: str, text: str, timeout: float = 60.0) -> Lis
         return json.loads(response.read() or b"[]")
 
 
-def latest_understanding(url: str, sender: str, token: str) -> Optional[Dict[str, Any]]:
-    """What the bot understood of the customer's latest message (from the tracker)."""
+def fetch_tracker(url: str, sender: str, token: str) -> Dict[str, Any]:
+    """The conversation's tracker from the authenticated HTTP API."""
     query = urllib.parse.urlencode({"token": token})
     conversation = urllib.parse.quote(sender, safe="")
     with urllib.request.urlopen(f"{url}/conversations/{conversation}/tracker?{query}", timeout=10) as response:
-        tracker = json.loads(response.read())
-    return tracker.get("latest_message")
+        return json.loads(response.read())
+
+
+class PushedMessageWatcher:
+    """Prints messages that reach the conversation outside a reply: agents, queue updates."""
+
+    def __init__(self, url: str, sender: str, token: str, interval: float = 1.5) -> None:
+        """Watch `sender`'s tracker every `interval` seconds."""
+        self._url, self._sender, self._token, self._interval = url, sender, token, interval
+        self._seen = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+
+    @contextlib.contextmanager
+    def replying(self) -> Iterator[None]:
+        """Hold the watcher while a message is sent, then count its replies as shown."""
+        with self._lock:
+            yield
+            self._seen = len(self._events())
+
+    def start(self) -> None:
+        """Poll in a daemon thread until `stop`."""
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop polling."""
+        self._stop.set()
+
+    def _events(self) -> List[Dict[str, Any]]:
+        try:
+            return list(fetch_tracker(self._url, self._sender, self._token).get("events") or [])
+        except (urllib.error.URLError, ConnectionError, ValueError):
+            return []
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            with self._lock:
+                events = self._events()
+                for event in events[self._seen:]:
+                    if event.get("event") == "bot" and event.get("text"):
+                        agent = (event.get("metadata") or {}).get("agent")
+                        print(f"\n{('agent ' + agent) if agent else 'bot'}> {event['text']}\nyou> ", end="", flush=True)
+                self._seen = max(self._seen, len(events))
 
 
 def format_understanding(parse_data: Dict[str, Any]) -> str:
@@ -64,8 +107,20 @@ def read_token() -> str:
 def run_chat(url: str, sender: Optional[str], debug: bool) -> int:
     """Read lines from the terminal until EOF or /quit, printing the bot's replies."""
     sender = sender or f"terminal-{secrets.token_hex(4)}"
-    token = read_token() if debug else ""
+    token = read_token()
+    watcher = PushedMessageWatcher(url, sender, token) if token else None
     print(f"Chatting as {sender} with {url}. Type /quit to leave.")
+    if watcher:
+        watcher.start()
+    try:
+        return _chat_loop(url, sender, token, debug, watcher)
+    finally:
+        if watcher:
+            watcher.stop()
+
+
+def _chat_loop(url: str, sender: str, token: str, debug: bool, watcher: Optional[PushedMessageWatcher]) -> int:
+    """Send each typed line and print the replies (and, with --debug, what the bot understood)."""
     while True:
         try:
             text = input("you> ")
@@ -75,15 +130,16 @@ def run_chat(url: str, sender: Optional[str], debug: bool) -> int:
         if text.strip() == "/quit":
             return 0
         try:
-            replies = send_message(url, sender, text)
+            with watcher.replying() if watcher else contextlib.nullcontext():
+                replies = send_message(url, sender, text)
         except (urllib.error.URLError, ConnectionError) as error:
             print(f"Can't reach the assistant at {url} ({error}). Is `make run` running?")
             return 1
-        if debug:
-            understood = latest_understanding(url, sender, token)
+        if debug and token:
+            understood = fetch_tracker(url, sender, token).get("latest_message")
             if understood:
                 print(format_understanding(understood))
         if not replies:
-            print("bot> (no reply: a person has taken over this conversation)")
+            print("bot> (no reply: a person has this conversation now; their replies appear here)")
         for reply in replies:
             print(format_reply(reply))

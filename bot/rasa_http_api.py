@@ -46,10 +46,15 @@ class RasaHttpApi:
         )
 
     async def resume(self, conversation_id: str) -> None:
-        """Hand the conversation back to the bot and let it say it is back (and ask NPS once)."""
+        """Hand the conversation back to the bot, let it say so (and ask NPS once), then listen.
+
+        `/execute` runs one action and stops; the closing `action_listen` lets rules match the
+        customer's next message as they would after any bot turn.
+        """
         path = f"/conversations/{quote(conversation_id, safe='')}"
         await self._post(f"{path}/tracker/events", [{"event": "resume"}])
         await self._post(f"{path}/execute", {"name": AGENT_BACK_ACTION}, output_channel="latest")
+        await self._post(f"{path}/tracker/events", [{"event": "action", "name": "action_listen"}])
 
     async def events(self, conversation_id: str) -> List[Dict[str, Any]]:
         """Every event of the conversation, oldest first."""

@@ -77,8 +77,11 @@ def test_agent_reply_and_hand_back(assistant: RunningAssistant, clock: SteppingC
     agent_line = ("bot", "Hi, Alice here. Your parcel is at the depot.", "alice")
     assert agent_line in lines
     assert lines.index(("user", "ok thanks, when will it come?", None)) > lines.index(agent_line)
-    assert any("I'm back" in (text or "") for _, text, _ in lines[lines.index(agent_line):])
-    assert assistant.texts(sender, "what is your returns policy?")
+    after_agent = [text or "" for _, text, _ in lines[lines.index(agent_line):]]
+    assert any("I'm back" in text for text in after_agent)
+    assert any("0 to 10" in text for text in after_agent)
+    assert "Thanks for the 8" in " ".join(assistant.texts(sender, "8"))
+    assert "30 days" in " ".join(assistant.texts(sender, "what is your returns policy?"))
 
 
 def test_unclaimed_handoff_escalates_with_an_honest_update(
