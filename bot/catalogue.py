@@ -6,9 +6,11 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
+
+MAX_SCAN_CHARS = 300
 
 AVAILABILITY_TEXT = {
     "in_stock": "in stock",
@@ -84,22 +86,26 @@ class Catalogue:
         return self._by_alias[close[0]] if close else None
 
     def find_in_text(self, text: str) -> Optional[Product]:
-        """The product mentioned anywhere in a message, longest matching phrase first."""
+        """The product a message names: exact phrases anywhere, else close spellings early on.
+
+        Fuzzy matching costs more, so it looks at the first 300 characters only.
+        """
         words = _normalise(text).split()
-        for size in range(min(self._longest_alias_words, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
-                phrase = " ".join(words[start : start + size])
-                if phrase in self._by_alias:
-                    return self._by_alias[phrase]
-        for size in range(min(self._longest_alias_words, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
-                phrase = " ".join(words[start : start + size])
-                if len(phrase) >= 5:
-                    match = self.find(phrase)
-                    if match is not None:
-                        return match
+        for phrase in self._phrases(words):
+            if phrase in self._by_alias:
+                return self._by_alias[phrase]
+        for phrase in dict.fromkeys(self._phrases(_normalise(text[:MAX_SCAN_CHARS]).split())):
+            if len(phrase) >= 5:
+                match = self.find(phrase)
+                if match is not None:
+                    return match
         return None
 
+    def _phrases(self, words: List[str]) -> Iterator[str]:
+        """Every run of words as long as an alias can be, longest runs first."""
+        for size in range(min(self._longest_alias_words, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                yield " ".join(words[start : start + size])
 
 def _normalise(text: str) -> str:
     """Lower-case and reduce to words, so "Aura-Speaker!!" matches "aura speaker"."""

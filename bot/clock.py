@@ -14,5 +14,5 @@ def system_clock() -> datetime:
 
 
 def as_utc(moment: datetime) -> datetime:
-    """Treat naive datetimes (as SQLite returns them) as UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    """Treat naive datetimes (as SQLite returns them) as UTC; convert aware ones to UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)

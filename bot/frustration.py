@@ -180,7 +180,7 @@ class _PhraseMatcher:
 def load_lexicon(path: Path = DEFAULT_LEXICON_PATH) -> dict[str, Any]:
     """Read the lexicon YAML, failing with a message that names the file if it is unusable."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"cannot read frustration lexicon {path}: {error}") from error
     if not isinstance(data, dict) or "cues" not in data:

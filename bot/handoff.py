@@ -39,7 +39,13 @@ class HandoffService:
         decision: EscalationDecision,
         transcript: Sequence[Dict[str, Any]],
     ) -> HandoffStarted:
-        """Record the handoff with its transcript, notify agents, and word the customer notice."""
+        """Record the handoff with its transcript, notify agents, and word the customer notice.
+
+        A conversation already with the desk keeps its handoff; agents are not notified twice.
+        """
+        existing = self._store.active_for_conversation(conversation_id)
+        if existing is not None:
+            return HandoffStarted(existing, self.customer_message(existing.id, as_utc(self._clock())))
         handoff = self._store.open(
             conversation_id=conversation_id,
             channel=channel,

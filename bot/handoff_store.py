@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock, as_utc, system_clock
 from bot.database import metadata
@@ -46,6 +47,15 @@ handoffs_table = sa.Table(
     sa.Column("resolved_by", sa.String(255)),
     sa.Column("resolution_note", sa.Text),
     sa.Column("transcript", sa.Text, nullable=False, default="[]"),
+)
+
+# At most one open or claimed handoff per conversation, even when two processes open at once.
+sa.Index(
+    "one_active_handoff_per_conversation",
+    handoffs_table.c.conversation_id,
+    unique=True,
+    sqlite_where=handoffs_table.c.status.in_(ACTIVE_STATUSES),
+    postgresql_where=handoffs_table.c.status.in_(ACTIVE_STATUSES),
 )
 
 
@@ -124,6 +134,28 @@ class HandoffStore:
         if existing is not None:
             return existing
         handoff_id = new_reference("H", 8)
+        try:
+            self._insert(handoff_id, conversation_id, channel, customer, reason,
+                         frustration_score, signals, transcript)
+        except IntegrityError:
+            raced = self.active_for_conversation(conversation_id)
+            if raced is None:
+                raise
+            return raced
+        return self.get(handoff_id)
+
+    def _insert(
+        self,
+        handoff_id: str,
+        conversation_id: str,
+        channel: str,
+        customer: str,
+        reason: str,
+        frustration_score: float,
+        signals: Sequence[str],
+        transcript: Sequence[Dict[str, Any]],
+    ) -> None:
+        """Insert a new open handoff row."""
         with self._engine.begin() as connection:
             connection.execute(
                 handoffs_table.insert().values(
@@ -139,7 +171,6 @@ class HandoffStore:
                     transcript=json.dumps(list(transcript), ensure_ascii=False),
                 )
             )
-        return self.get(handoff_id)
 
     def get(self, handoff_id: str) -> Handoff:
         """The handoff with this id; raises `KeyError` when there is none."""

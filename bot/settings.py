@@ -150,4 +150,6 @@ def _weekdays(value: Any) -> Tuple[str, ...]:
     unknown = [day for day in days if day not in WEEKDAYS]
     if unknown:
         raise SettingsError(f"handoff.days has unknown days {unknown}; use {list(WEEKDAYS)}.")
+    if not days:
+        raise SettingsError("handoff.days is empty: list at least one day the desk is staffed.")
     return days

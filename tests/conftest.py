@@ -1,0 +1,91 @@
+"""Fixtures shared across the test suite."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Dict, Iterator
+
+import pytest
+import yaml
+from sqlalchemy.engine import Engine
+
+from bot.database import create_database_engine, create_schema
+from bot.desk import LogDesk
+from bot.frustration import FrustrationScorer
+from bot.services import Services, build_services
+from bot.settings import REPO_ROOT, Settings
+from tests.builders import ManualClock
+
+# --- Unit-test fixtures (tests/bot, tests/actions): real SQLite in tmp_path, a manual clock ----
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock fixed at Wednesday noon UTC (desk open) that tests move by hand."""
+    return ManualClock()
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the project's schema, created once (creating tables costs fsyncs)."""
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    engine = create_database_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, schema_template: Path) -> str:
+    """A fresh SQLite database file for this test, its tables already created."""
+    shutil.copyfile(schema_template, tmp_path / "t.db")
+    return f"sqlite:///{tmp_path}/t.db"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test's database with the project's schema created."""
+    engine = create_database_engine(database_url)
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def scorer() -> FrustrationScorer:
+    """The real frustration scorer at the default threshold (built once: it loads VADER)."""
+    return FrustrationScorer(threshold=0.5)
+
+
+@pytest.fixture
+def desk_outbox(tmp_path: Path) -> Path:
+    """The JSON-lines file the log desk writes handoff notices to."""
+    return tmp_path / "desk.jsonl"
+
+
+@pytest.fixture
+def services(database_url: str, clock: ManualClock, desk_outbox: Path) -> Services:
+    """The real services the actions use, on this test's database, clock and desk file."""
+    return build_services(
+        settings=Settings(database_url=database_url), clock=clock, desk=LogDesk(desk_outbox)
+    )
+
+
+@pytest.fixture(scope="session")
+def shop_services(tmp_path_factory: pytest.TempPathFactory, schema_template: Path) -> Services:
+    """Real services shared by tests of actions that only read shop data (orders, products,
+    policies) and store nothing; built once because building services parses every YAML file."""
+    folder = tmp_path_factory.mktemp("shop")
+    shutil.copyfile(schema_template, folder / "t.db")
+    return build_services(
+        settings=Settings(database_url=f"sqlite:///{folder}/t.db"),
+        clock=ManualClock(),
+        desk=LogDesk(folder / "desk.jsonl"),
+    )
+
+
+@pytest.fixture(scope="session")
+def domain_dict() -> Dict[str, Any]:
+    """The project's domain as a plain dict (what the action server receives)."""
+    return yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))
