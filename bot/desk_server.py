@@ -22,7 +22,7 @@ from bot.business_hours import BusinessHours
 from bot.clock import Clock, system_clock
 from bot.database import create_database_engine, create_schema
 from bot.desk_relay import DeskBoard, DeskRelay
-from bot.desk_service import DeskService
+from bot.desk_service import ConversationApi, DeskService
 from bot.handoff_store import HandoffStore
 from bot.hold_monitor import HoldMonitor
 from bot.rasa_http_api import RasaHttpApi
@@ -37,7 +37,19 @@ class DeskRuntime:
 
     desk: DeskService
     relay: DeskRelay
-    api: RasaHttpApi
+
+    @property
+    def api(self) -> ConversationApi:
+        """The connection to the Rasa server (close it at shutdown)."""
+        return self.desk.conversations
+
+
+def build_desk_service(settings: Settings, rasa_url: str, rasa_token: str,
+                       clock: Clock = system_clock) -> DeskService:
+    """Open the handoff store and connect the desk service to the Rasa server's API."""
+    engine = create_database_engine(settings.database_url)
+    create_schema(engine)
+    return DeskService(HandoffStore(engine, clock), RasaHttpApi(rasa_url, rasa_token))
 
 
 def build_desk_runtime(
@@ -46,14 +58,12 @@ def build_desk_runtime(
     rasa_token: str,
     clock: Clock = system_clock,
     board: Optional[DeskBoard] = None,
+    desk: Optional[DeskService] = None,
 ) -> DeskRuntime:
-    """Open the handoff store and wire the desk service and relay to the Rasa server."""
-    engine = create_database_engine(settings.database_url)
-    create_schema(engine)
-    api = RasaHttpApi(rasa_url, rasa_token)
-    desk = DeskService(HandoffStore(engine, clock), api)
+    """Wire the desk service and its relay (posting to `board` when there is one)."""
+    desk = desk or build_desk_service(settings, rasa_url, rasa_token, clock)
     monitor = HoldMonitor(settings.desk, BusinessHours(settings.handoff))
-    return DeskRuntime(desk=desk, relay=DeskRelay(desk, monitor, clock, board), api=api)
+    return DeskRuntime(desk=desk, relay=DeskRelay(desk, monitor, clock, board))
 
 
 def create_desk_app(
@@ -80,11 +90,17 @@ def create_desk_app(
 
 
 def desk_app_from_env(environ: Optional[Mapping[str, str]] = None) -> Starlette:
-    """Build the desk app from settings and `BRIGHTWAY_RASA_URL` / `RASA_API_TOKEN`."""
+    """Build the desk app from settings, `BRIGHTWAY_RASA_URL` / `RASA_API_TOKEN` and the Slack desk env."""
+    from channels.slack_desk import slack_desk_from_env
+
     env = os.environ if environ is None else environ
     token = env.get("RASA_API_TOKEN", "")
     if not token:
         raise SystemExit("The desk needs RASA_API_TOKEN (the Rasa server's API token).")
     settings = load_settings(environ=env)
-    runtime = build_desk_runtime(settings, env.get("BRIGHTWAY_RASA_URL", "http://127.0.0.1:5005"), token)
-    return create_desk_app(runtime, float(env.get("BRIGHTWAY_DESK_POLL_SECONDS", "0.5")))
+    desk = build_desk_service(settings, env.get("BRIGHTWAY_RASA_URL", "http://127.0.0.1:5005"), token)
+    slack = slack_desk_from_env(desk, env)
+    runtime = build_desk_runtime(settings, "", "", board=slack.board if slack else None, desk=desk)
+    return create_desk_app(
+        runtime, float(env.get("BRIGHTWAY_DESK_POLL_SECONDS", "0.5")), slack.routes if slack else None
+    )

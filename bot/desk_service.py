@@ -22,6 +22,9 @@ class ConversationApi(Protocol):
     async def events(self, conversation_id: str) -> List[Dict[str, Any]]:
         """The conversation's tracker events."""
 
+    async def close(self) -> None:
+        """Release connections."""
+
 
 class DeskService:
     """Agent operations on handoffs, keeping the store and the conversation in step."""
