@@ -6,12 +6,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEPS_STAMP := $(VENV)/.deps-installed
 
-.PHONY: setup run train chat test test-fast check-data eval lock clean help
+.PHONY: setup run train chat test test-fast check-data eval eval-gate lock clean help
 
 help:
 	@echo "make run    set up, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make chat   talk to the running assistant in this terminal"
-	@echo "make test   set up and run every test"
+	@echo "make test   set up and run every test (data checks, pytest, NLU accuracy gate)"
+	@echo "make check-data   validate the training data with clear messages"
+	@echo "make eval   evaluate the NLU and compare with the accepted report"
 
 $(DEPS_STAMP): requirements.txt pyproject.toml
 	@if [ -z "$(BASE_PYTHON)" ]; then echo "Python $(PYTHON_VERSION) not found: install it with 'pyenv install $(PYTHON_VERSION)'." >&2; exit 1; fi
@@ -31,8 +33,21 @@ run: setup
 chat: setup
 	$(PY) -m bot chat
 
+EVAL_MARGIN ?= 0.02
+
 test: setup
+	$(PY) -m bot.trainer check-data
 	$(PY) -m pytest
+	$(PY) -m bot.trainer eval --heldout-only --gate --margin $(EVAL_MARGIN)
+
+check-data: setup
+	$(PY) -m bot.trainer check-data
+
+eval: setup
+	$(PY) -m bot.trainer eval
+
+eval-gate: setup
+	$(PY) -m bot.trainer eval --heldout-only --gate --margin $(EVAL_MARGIN)
 
 test-fast: setup
 	$(PY) -m pytest -m "not slow"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional, Protocol
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol
 
 from bot.clock import Clock
 from bot.desk_service import DeskService
@@ -54,14 +54,11 @@ class DeskRelay:
         self._board = board
 
     async def run_once(self) -> None:
-        """One pass over the active handoffs; errors on one handoff don't stop the others."""
+        """One pass: announce new handoffs first (agents' latency), then relay, escalate, close."""
         queue = self._desk.queue()
         for handoff in queue:
-            try:
-                await self._announce(handoff)
-                await self._relay_customer_messages(handoff)
-            except Exception:  # noqa: BLE001 - one failing handoff must not stall the desk
-                logger.exception("Desk relay failed for handoff %s; will retry.", handoff.id)
+            await self._guarded(handoff, self._announce)
+        await asyncio.gather(*(self._guarded(handoff, self._relay_customer_messages) for handoff in queue))
         queue = self._desk.queue()
         now = self._clock()
         for handoff in self._monitor.due_for_escalation(queue, now):
@@ -80,6 +77,13 @@ class DeskRelay:
                 await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
             except asyncio.TimeoutError:
                 pass
+
+    async def _guarded(self, handoff: Handoff, step: Callable[[Handoff], Awaitable[None]]) -> None:
+        """Run one step for one handoff; a failure is logged and retried next pass, not fatal."""
+        try:
+            await step(handoff)
+        except Exception:  # noqa: BLE001 - one failing handoff must not stall the desk
+            logger.exception("Desk relay step failed for handoff %s; will retry.", handoff.id)
 
     async def _announce(self, handoff: Handoff) -> None:
         """Post a handoff to the board once."""

@@ -102,5 +102,5 @@ def desk_app_from_env(environ: Optional[Mapping[str, str]] = None) -> Starlette:
     slack = slack_desk_from_env(desk, env)
     runtime = build_desk_runtime(settings, "", "", board=slack.board if slack else None, desk=desk)
     return create_desk_app(
-        runtime, float(env.get("BRIGHTWAY_DESK_POLL_SECONDS", "0.5")), slack.routes if slack else None
+        runtime, float(env.get("BRIGHTWAY_DESK_POLL_SECONDS", "0.25")), slack.routes if slack else None
     )

@@ -158,7 +158,6 @@ def build_slack_desk_app(settings: SlackDeskSettings, desk: DeskService, board: 
         client=client,
         signing_secret=settings.signing_secret,
         request_verification_enabled=True,
-        token_verification_enabled=False,
         process_before_response=False,
         logger=logging.getLogger("channels.slack_desk.bolt"),
     )
