@@ -22,7 +22,7 @@ INTENTS = (
     "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "complaint",
     "product_question", "feedback", "order_status", "place_order", "change_order",
     "cancel_order", "refund", "policy_question", "delivery", "payment", "invoice", "account",
-    "contact", "newsletter", "request_human", "nps_score", "out_of_scope",
+    "contact", "newsletter", "request_human", "nps_score", "out_of_scope", "warranty_claim",
 )
 MIN_EXAMPLES = 25
 # The regex runs as RegexEntityExtractor runs it: re.finditer, case-insensitive.
