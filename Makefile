@@ -36,6 +36,7 @@ chat: setup
 EVAL_MARGIN ?= 0.02
 
 test: setup
+	bash scripts/install_system_packages.sh
 	$(PY) -m bot.trainer check-data
 	$(PY) -m pytest
 	$(PY) -m bot.trainer eval --heldout-only --gate --margin $(EVAL_MARGIN)

@@ -123,7 +123,7 @@ def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path, 
 
 
 class AssistantProcesses:
-    """The action server, the Rasa server and the desk, started together and stopped together."""
+    """The action server, the Rasa server, the desk and the review app, started and stopped together."""
 
     def __init__(
         self,
@@ -132,6 +132,7 @@ class AssistantProcesses:
         rasa_port: int = 5005,
         actions_port: int = 5055,
         desk_port: int = 5057,
+        review_port: int = 8080,
         environ: Optional[Mapping[str, str]] = None,
         root: Path = REPO_ROOT,
         action_timeout: Optional[float] = None,
@@ -142,6 +143,7 @@ class AssistantProcesses:
         self.rasa_port = rasa_port
         self.actions_port = actions_port
         self.desk_port = desk_port
+        self.review_port = review_port
         self.root = root
         self.environ = dict(os.environ if environ is None else environ)
         self.action_timeout = action_timeout
@@ -158,6 +160,11 @@ class AssistantProcesses:
     def desk_url(self) -> str:
         """Base URL of the desk process."""
         return f"http://127.0.0.1:{self.desk_port}"
+
+    @property
+    def review_url(self) -> str:
+        """Base URL of the review web app (transcripts, metrics, agent console)."""
+        return f"http://127.0.0.1:{self.review_port}"
 
     @property
     def actions_url(self) -> str:
@@ -206,6 +213,17 @@ class AssistantProcesses:
                 desk_env,
             )
             wait_until_ready(f"{self.desk_url}/health", desk, "desk", self._log_path("desk"), timeout)
+            review_env = {
+                **desk_env,
+                "BRIGHTWAY_TRACKER_DB_URL": self._tracker_db_url(endpoints),
+                "BRIGHTWAY_REVIEW_URL": self.review_url,
+            }
+            review = self._spawn(
+                "review app",
+                [sys.executable, "-m", "review_app", "serve", "--host", "127.0.0.1", "--port", str(self.review_port)],
+                review_env,
+            )
+            wait_until_ready(f"{self.review_url}/login", review, "review app", self._log_path("review app"), timeout)
         except BaseException:
             self.stop()
             raise
@@ -222,6 +240,17 @@ class AssistantProcesses:
                 process.kill()
                 process.wait()
         self._processes.clear()
+
+    def _tracker_db_url(self, endpoints: Path) -> str:
+        """SQLAlchemy URL of Rasa's tracker store, for the review app to read conversations."""
+        tracker = (yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
+        if tracker.get("dialect", "sqlite") == "sqlite":
+            return f"sqlite:///{tracker.get('db', self.var_dir / 'tracker.db')}"
+        user = tracker.get("username") or ""
+        password = f":{tracker['password']}" if tracker.get("password") else ""
+        auth = f"{user}{password}@" if user else ""
+        port = f":{tracker['port']}" if tracker.get("port") else ""
+        return f"postgresql://{auth}{tracker.get('url', 'localhost')}{port}/{tracker.get('db', 'rasa')}"
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
         """Start one process with its output in `var/<name>.log`."""

@@ -22,9 +22,14 @@ def create_database_engine(url: str) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     """Create the project's tables that do not exist yet (idempotent)."""
-    import bot.feedback_store  # noqa: F401  (registers its table on `metadata`)
+    import bot.conversation_index  # noqa: F401  (registers its table on `metadata`)
+    import bot.feedback_store  # noqa: F401
+    import bot.handoff_digest  # noqa: F401
     import bot.handoff_store  # noqa: F401
+    import bot.login_throttle  # noqa: F401
     import bot.nps_store  # noqa: F401
+    import bot.review_store  # noqa: F401
     import bot.ticket_store  # noqa: F401
+    import bot.user_store  # noqa: F401
 
     metadata.create_all(engine)

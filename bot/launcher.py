@@ -28,6 +28,7 @@ def run_assistant() -> int:
         rasa_port=int(os.environ.get("BRIGHTWAY_RASA_PORT", "5005")),
         actions_port=int(os.environ.get("BRIGHTWAY_ACTIONS_PORT", "5055")),
         desk_port=int(os.environ.get("BRIGHTWAY_DESK_PORT", "5057")),
+        review_port=int(os.environ.get("BRIGHTWAY_REVIEW_PORT", "8080")),
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -58,6 +59,8 @@ def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
         "",
         "Brightway assistant is running.",
         f"  Talk to it:        make chat   (in another terminal; --debug shows intents and scores)",
+        f"  Review app:        {processes.review_url}  (transcripts, metrics, agent console; add a user with",
+        f"                     .venv/bin/python -m review_app create-user NAME --role lead)",
         f"  REST channel:      POST {processes.rasa_url}/webhooks/rest/webhook",
         f"  Rasa HTTP API:     {processes.rasa_url}  (token in var/api_token)",
         f"  Action server:     {processes.actions_url}",

@@ -58,18 +58,24 @@ class RasaHttpApi:
 
     async def events(self, conversation_id: str) -> List[Dict[str, Any]]:
         """Every event of the conversation, oldest first."""
-        response = await self._client.get(
-            f"{self._base_url}/conversations/{quote(conversation_id, safe='')}/tracker",
-            params={"token": self._token},
-        )
+        try:
+            response = await self._client.get(
+                f"{self._base_url}/conversations/{quote(conversation_id, safe='')}/tracker",
+                params={"token": self._token},
+            )
+        except httpx.HTTPError as error:
+            raise RasaApiError(f"Rasa server at {self._base_url} unreachable: {error}") from error
         self._raise_for(response)
         return list(response.json().get("events") or [])
 
     async def _post(self, path: str, body: Any, **params: str) -> Any:
         """POST JSON with the token; raise `RasaApiError` on failure."""
-        response = await self._client.post(
-            f"{self._base_url}{path}", json=body, params={"token": self._token, **params}
-        )
+        try:
+            response = await self._client.post(
+                f"{self._base_url}{path}", json=body, params={"token": self._token, **params}
+            )
+        except httpx.HTTPError as error:
+            raise RasaApiError(f"Rasa server at {self._base_url} unreachable: {error}") from error
         self._raise_for(response)
         return response.json() if response.content else None
 

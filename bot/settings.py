@@ -82,7 +82,7 @@ def load_settings(
     database_url = env.get("BRIGHTWAY_DB_URL") or raw.get("database_url") or Settings.database_url
     return Settings(
         company=str(raw.get("company", Settings.company)),
-        database_url=_resolve_sqlite_path(str(database_url)),
+        database_url=resolve_sqlite_path(str(database_url)),
         frustration=FrustrationSettings(
             threshold=_fraction(
                 env.get("BRIGHTWAY_FRUSTRATION_THRESHOLD", frustration.get("threshold", 0.5)),
@@ -103,7 +103,7 @@ def load_settings(
     )
 
 
-def _resolve_sqlite_path(url: str) -> str:
+def resolve_sqlite_path(url: str) -> str:
     """Make a relative SQLite path relative to the repo root, so any working directory works."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":

@@ -79,7 +79,7 @@ def running_assistant(
     env["BRIGHTWAY_DB_URL"] = db_url
     env.update(extra_env or {})
     processes = AssistantProcesses(
-        model=model, var_dir=var_dir, rasa_port=free_port(), actions_port=free_port(), desk_port=free_port(),
+        model=model, var_dir=var_dir, rasa_port=free_port(), actions_port=free_port(), desk_port=free_port(), review_port=free_port(),
         environ=env, action_timeout=action_timeout,
     )
     processes.start()

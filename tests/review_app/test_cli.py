@@ -1,0 +1,55 @@
+"""Tests for `python -m review_app` user commands, run as a user would run them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict
+
+from argon2 import PasswordHasher
+
+from bot.database import create_database_engine
+from bot.settings import REPO_ROOT
+from bot.user_store import UserStore
+
+
+def run(args: list, env: Dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
+    """Run the review app's command line in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "review_app", *args], input=stdin, capture_output=True,
+                          text=True, env=env, cwd=REPO_ROOT, timeout=120)
+
+
+def cli_env(database_url: str, tmp_path: Path) -> Dict[str, str]:
+    """The environment with the test's database and a review secret."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIGHTWAY_")}
+    env.update({"BRIGHTWAY_DB_URL": database_url, "BRIGHTWAY_REVIEW_SECRET": "z" * 40,
+                "RASA_API_TOKEN": "t"})
+    return env
+
+
+def test_create_user_and_set_password_from_stdin(database_url: str, tmp_path: Path) -> None:
+    env = cli_env(database_url, tmp_path)
+    created = run(["create-user", "Lea", "--role", "lead", "--password-stdin"], env, "a long enough password\n")
+    assert created.returncode == 0 and created.stdout.strip() == "Created lead lea."
+    duplicate = run(["create-user", "lea", "--role", "agent", "--password-stdin"], env, "a long enough password\n")
+    assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+    changed = run(["set-password", "lea", "--password-stdin"], env, "another long password\n")
+    assert changed.returncode == 0
+    users = UserStore(create_database_engine(database_url), PasswordHasher())
+    assert users.authenticate("lea", "another long password").role == "lead"
+
+
+def test_weak_password_and_bad_role_are_refused(database_url: str, tmp_path: Path) -> None:
+    env = cli_env(database_url, tmp_path)
+    weak = run(["create-user", "adam", "--role", "agent", "--password-stdin"], env, "short\n")
+    assert weak.returncode == 1 and "at least 10 characters" in weak.stderr
+    role = run(["create-user", "adam", "--role", "boss", "--password-stdin"], env, "a long enough password\n")
+    assert role.returncode == 2 and "invalid choice: 'boss'" in role.stderr
+
+
+def test_bad_configuration_is_reported(database_url: str, tmp_path: Path) -> None:
+    env = {**cli_env(database_url, tmp_path), "BRIGHTWAY_REVIEW_SECRET": "short"}
+    result = run(["create-user", "adam", "--role", "agent", "--password-stdin"], env, "a long enough password\n")
+    assert result.returncode == 2 and "Configuration problem: BRIGHTWAY_REVIEW_SECRET" in result.stderr
