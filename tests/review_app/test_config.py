@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import REPO_ROOT, Settings, SettingsError
-from review_app.config import load_review_config, repo_relative_sqlite
+from bot.settings import resolve_sqlite_path
+from review_app.config import load_review_config
 
 
 def test_local_defaults(tmp_path: Path) -> None:
@@ -42,6 +43,6 @@ def test_bad_values_fail_fast_with_a_reason(tmp_path: Path, environ: dict, messa
 
 
 def test_relative_sqlite_paths_are_relative_to_the_repo() -> None:
-    assert repo_relative_sqlite("sqlite:///var/t.db") == f"sqlite:///{REPO_ROOT}/var/t.db"
-    assert repo_relative_sqlite("sqlite:////abs/t.db") == "sqlite:////abs/t.db"
-    assert repo_relative_sqlite("postgresql://x/y") == "postgresql://x/y"
+    assert resolve_sqlite_path("sqlite:///var/t.db") == f"sqlite:///{REPO_ROOT}/var/t.db"
+    assert resolve_sqlite_path("sqlite:////abs/t.db") == "sqlite:////abs/t.db"
+    assert resolve_sqlite_path("postgresql://x/y") == "postgresql://x/y"
