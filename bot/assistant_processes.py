@@ -24,6 +24,10 @@ import yaml
 from bot.settings import REPO_ROOT
 
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+HEALTH_CHANNEL = "bot.health.HealthInput"
+ACTION_GATEWAY = "bot.action_gateway.ActionGatewayInput"
+DEFAULT_ACTION_TIMEOUT = 5.0
+PRIVATE_LOGS = [sys.executable, "-m", "bot.log_privacy", "-m"]
 
 
 class StartupError(RuntimeError):
@@ -67,17 +71,16 @@ def api_token(var_dir: Path, environ: Mapping[str, str]) -> str:
 
 
 def write_endpoints(
-    source: Path, target: Path, actions_port: int, var_dir: Path, action_timeout: Optional[float] = None
+    source: Path, target: Path, actions_port: int, var_dir: Path, action_endpoint_url: Optional[str] = None
 ) -> Path:
-    """Copy `endpoints.yml` with the action server's port and the SQLite tracker file in `var_dir`."""
+    """Copy `source` with custom actions sent to `action_endpoint_url` (default: straight to the
+    action server on `actions_port`) and the SQLite tracker file in `var_dir`."""
     endpoints = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+    endpoints["action_endpoint"] = {"url": action_endpoint_url or f"http://127.0.0.1:{actions_port}/webhook"}
     tracker = endpoints.get("tracker_store") or {}
     if tracker.get("type") == "SQL" and tracker.get("dialect", "sqlite") == "sqlite":
         tracker["db"] = str(var_dir / Path(str(tracker.get("db", "tracker.db"))).name)
         endpoints["tracker_store"] = tracker
-    if action_timeout is not None:
-        endpoints["action_endpoint"]["timeout"] = action_timeout
     target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return target
 
@@ -116,6 +119,8 @@ def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path, 
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
+        except urllib.error.HTTPError as error:
+            error.close()  # an HTTPError holds the open response; dropping it leaks the socket
         except (urllib.error.URLError, ConnectionError, OSError):
             pass
         time.sleep(0.25)
@@ -175,18 +180,18 @@ class AssistantProcesses:
         """Start the action server, then Rasa; return when both answer."""
         self.var_dir.mkdir(parents=True, exist_ok=True)
         endpoints = write_endpoints(
-            self.root / "endpoints.yml", self.var_dir / "endpoints.yml", self.actions_port,
-            self.var_dir, self.action_timeout,
+            self.root / self.environ.get("BRIGHTWAY_ENDPOINTS", "endpoints.yml"), self.var_dir / "endpoints.yml",
+            self.actions_port, self.var_dir, f"{self.rasa_url}/webhooks/action_gateway/webhook",
         )
         credentials = self.var_dir / "credentials.yml"
-        credentials.write_text(yaml.safe_dump(self.channels.enabled), encoding="utf-8")
+        credentials.write_text(yaml.safe_dump(self._channels_with_operations()), encoding="utf-8")
         env = dict(self.environ)
         env.setdefault("BRIGHTWAY_DB_URL", f"sqlite:///{self.var_dir / 'brightway.db'}")
         env.setdefault("PYTHONUNBUFFERED", "1")
         try:
             actions = self._spawn(
                 "action server",
-                [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+                [*PRIVATE_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
                 env,
             )
             wait_until_ready(f"{self.actions_url}/health", actions, "action server",
@@ -194,7 +199,7 @@ class AssistantProcesses:
             rasa = self._spawn(
                 "Rasa server",
                 [
-                    sys.executable, "-m", "rasa", "run",
+                    *PRIVATE_LOGS, "rasa", "run",
                     "--model", str(self.model),
                     "--port", str(self.rasa_port),
                     "--interface", "127.0.0.1",
@@ -215,7 +220,7 @@ class AssistantProcesses:
             wait_until_ready(f"{self.desk_url}/health", desk, "desk", self._log_path("desk"), timeout)
             review_env = {
                 **desk_env,
-                "BRIGHTWAY_TRACKER_DB_URL": self._tracker_db_url(endpoints),
+                "BRIGHTWAY_TRACKER_DB_URL": self.environ.get("BRIGHTWAY_TRACKER_DB_URL") or self._tracker_db_url(endpoints),
                 "BRIGHTWAY_REVIEW_URL": self.review_url,
             }
             review = self._spawn(
@@ -252,6 +257,14 @@ class AssistantProcesses:
         port = f":{tracker['port']}" if tracker.get("port") else ""
         return f"postgresql://{auth}{tracker.get('url', 'localhost')}{port}/{tracker.get('db', 'rasa')}"
 
+    def _channels_with_operations(self) -> Dict[str, object]:
+        """The enabled channels plus readiness and the action gateway (aimed at our action server)."""
+        gateway = {
+            "url": f"{self.actions_url}/webhook",
+            "timeout_seconds": self.action_timeout or DEFAULT_ACTION_TIMEOUT,
+        }
+        return {**self.channels.enabled, HEALTH_CHANNEL: None, ACTION_GATEWAY: gateway}
+
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
         """Start one process with its output in `var/<name>.log`."""
         with self._log_path(name).open("ab") as log:
@@ -277,6 +290,8 @@ class AssistantProcesses:
                 with urllib.request.urlopen(request, timeout=2) as response:
                     if b"model_file" in response.read():
                         return
+            except urllib.error.HTTPError as error:
+                error.close()
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
             time.sleep(0.25)

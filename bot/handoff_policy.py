@@ -70,9 +70,17 @@ class HandoffPolicy(Policy):
         rule_only_data: Optional[Dict[Text, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        """Handoff with confidence 1.0 when the latest customer message calls for it, else abstain."""
+        """Handoff with confidence 1.0 when the latest customer message calls for it, else abstain.
+
+        After the handoff the bot listens (the action also pauses the conversation).
+        """
         probabilities = self._default_predictions(domain)
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or HANDOFF_ACTION not in domain.action_names_or_texts:
+        if HANDOFF_ACTION not in domain.action_names_or_texts:
+            return self._prediction(probabilities)
+        if tracker.latest_action_name == HANDOFF_ACTION:
+            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+            return self._prediction(probabilities)
+        if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return self._prediction(probabilities)
         events = [event.as_dict() for event in tracker.events]
         decision = decide(customer_turns_since_handoff(events), self._get_scorer())

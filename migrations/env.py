@@ -1,0 +1,54 @@
+"""Alembic environment: the project's metadata, and the database from BRIGHTWAY_DB_URL/settings."""
+
+from __future__ import annotations
+
+import importlib
+from logging.config import fileConfig
+
+from alembic import context
+
+from bot.database import create_database_engine, metadata
+from bot.settings import load_settings
+
+# Every module that defines tables on `bot.database.metadata` (keep in step with create_schema).
+TABLE_MODULES = (
+    "bot.conversation_index", "bot.feedback_store", "bot.handoff_digest", "bot.handoff_store",
+    "bot.login_throttle", "bot.nps_store", "bot.review_store", "bot.ticket_store", "bot.user_store",
+    "channels.tables",
+)
+
+if context.config.config_file_name is not None and context.config.attributes.get("configure_logger", True):
+    fileConfig(context.config.config_file_name, disable_existing_loggers=False)
+
+for module in TABLE_MODULES:
+    importlib.import_module(module)
+
+
+def database_url() -> str:
+    """The URL given to Alembic (`-x url=...` or `sqlalchemy.url`), else the project's database."""
+    return context.get_x_argument(as_dictionary=True).get("url") or context.config.get_main_option(
+        "sqlalchemy.url"
+    ) or load_settings().database_url
+
+
+def run_migrations_offline() -> None:
+    """Print the SQL instead of running it (`alembic upgrade head --sql`)."""
+    context.configure(url=database_url(), target_metadata=metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Run the migrations against the database."""
+    engine = create_database_engine(database_url())
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

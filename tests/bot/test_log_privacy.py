@@ -1,0 +1,116 @@
+"""`bot.log_privacy`: customer text and phone numbers never reach a log handler, whatever logs them."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+from typing import Any, Iterator, List
+
+import pytest
+
+from bot.log_privacy import install, main, mask_phone_numbers, redact_message
+
+MARKER = "zebra-7731-secret"
+
+
+@pytest.fixture
+def captured() -> Iterator[io.StringIO]:
+    """A handler on a test logger, with the privacy record factory installed for the test."""
+    previous = logging.getLogRecordFactory()
+    install()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    logger = logging.getLogger("privacy-test")
+    logger.addHandler(handler)
+    logger.propagate = False
+    yield stream
+    logger.removeHandler(handler)
+    logging.setLogRecordFactory(previous)
+
+
+def test_rasa_structlog_json_events_lose_customer_fields(captured: io.StringIO) -> None:
+    event = {"text": f"my card broke {MARKER}", "event": "rest.message.received.failure", "level": "error"}
+
+    logging.getLogger("privacy-test").error(json.dumps(event))
+
+    written = json.loads(captured.getvalue().split(" ", 2)[2])
+    assert written == {"text": "[redacted]", "event": "rest.message.received.failure", "level": "error"}
+
+
+def test_traceback_frames_lose_their_local_variables(captured: io.StringIO) -> None:
+    event = {
+        "event": "processor.failure",
+        "exception": [{"exc_type": "KeyError", "frames": [{"line": "x = y", "locals": {"text": MARKER}}]}],
+    }
+
+    logging.getLogger("privacy-test").error(json.dumps(event))
+
+    assert MARKER not in captured.getvalue()
+    assert "KeyError" in captured.getvalue()
+
+
+def test_console_rendered_events_are_cut_at_the_first_customer_field(captured: io.StringIO) -> None:
+    line = f"\x1b[1mrest.message.received.timeout\x1b[0m \x1b[36mtext\x1b[0m=\x1b[35m{MARKER} hi\x1b[0m"
+
+    logging.getLogger("privacy-test").error(line)
+
+    assert MARKER not in captured.getvalue()
+    assert "rest.message.received.timeout" in captured.getvalue()
+
+
+def test_phone_numbers_are_masked_in_messages_arguments_and_tracebacks(captured: io.StringIO) -> None:
+    logger = logging.getLogger("privacy-test")
+    logger.warning("conversation %s failed", "+44 7700 900123")
+    try:
+        raise ValueError("bad sender 15551234567")
+    except ValueError:
+        logger.exception("lookup failed")
+
+    output = captured.getvalue()
+    assert "7700 900123" not in output and "15551234567" not in output
+    assert "conversation [phone] failed" in output and "ValueError: bad sender [phone]" in output
+
+
+@pytest.mark.parametrize(
+    "text", ["http://127.0.0.1:5005", "2026-11-25 12:18:49", "took 1732536000.123 s", "order #55213", "port 5432"]
+)
+def test_ordinary_numbers_stay(text: str) -> None:
+    assert mask_phone_numbers(text) == text
+
+
+def test_ordinary_messages_are_unchanged() -> None:
+    assert redact_message("Starting Rasa server on http://127.0.0.1:5005") == "Starting Rasa server on http://127.0.0.1:5005"
+
+
+def test_install_twice_wraps_once() -> None:
+    previous = logging.getLogRecordFactory()
+    try:
+        install()
+        once = logging.getLogRecordFactory()
+        install()
+        assert logging.getLogRecordFactory() is once
+    finally:
+        logging.setLogRecordFactory(previous)
+
+
+def test_main_runs_the_module_with_its_arguments_and_cleaning_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    calls: List[Any] = []
+    previous = logging.getLogRecordFactory()
+    try:
+        code = main(["-m", "rasa", "run", "--port", "5005"], run_module=lambda *a, **k: calls.append((a, k)))
+        assert getattr(logging.getLogRecordFactory(), "brightway_privacy", False)
+    finally:
+        logging.setLogRecordFactory(previous)
+
+    assert code == 0
+    assert calls == [(("rasa",), {"run_name": "__main__", "alter_sys": True})]
+    assert sys.argv == ["rasa", "run", "--port", "5005"]
+
+
+def test_main_without_a_module_explains_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rasa"]) == 2
+    assert "usage" in capsys.readouterr().err

@@ -1,0 +1,62 @@
+"""Scale-out fixtures: one production-like cluster (PostgreSQL, Redis, action server, two Rasa
+instances, a fake Telegram API) shared by the tests of this folder, which run in file order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bot.assistant_processes import train
+from bot.settings import REPO_ROOT
+from tests.fakes.channel_assistant import CHANNEL_CREDENTIALS, PlatformSecrets
+from tests.fakes.telegram_api import FakeTelegramApi
+from tests.local_services import PostgresServer, RedisServer
+from tests.scaleout.cluster import Cluster
+from tests.service_fixtures import skip_if_missing, service_root  # noqa: F401  (fixture)
+
+SECRETS = PlatformSecrets()
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The project's model, trained now if data or config changed (Rasa skips it otherwise)."""
+    return train(REPO_ROOT / "models")
+
+
+@pytest.fixture(scope="session")
+def telegram_api() -> Iterator[FakeTelegramApi]:
+    """A fake Telegram Bot API on loopback."""
+    with FakeTelegramApi(SECRETS.telegram_token) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def cluster(
+    trained_model: Path, service_root: Path, telegram_api: FakeTelegramApi
+) -> Iterator[Cluster]:
+    """The running cluster, with its own PostgreSQL and Redis that fault tests may restart."""
+    skip_if_missing("PostgreSQL")
+    skip_if_missing("redis-server")
+    postgres = PostgresServer(service_root / "cluster")
+    redis = RedisServer(service_root / "cluster")
+    postgres.start()
+    redis.start()
+    telegram_env = {
+        "TELEGRAM_BOT_TOKEN": SECRETS.telegram_token,
+        "TELEGRAM_WEBHOOK_SECRET": SECRETS.telegram_secret,
+        "TELEGRAM_API_BASE_URL": telegram_api.url,
+    }
+    telegram = {"channels.telegram.TelegramInput": CHANNEL_CREDENTIALS["channels.telegram.TelegramInput"]}
+    running = Cluster(
+        trained_model, service_root / "cluster" / "run", postgres, redis,
+        extra_env=telegram_env, extra_channels=telegram,
+    )
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        redis.stop()
+        postgres.stop(mode="immediate")
