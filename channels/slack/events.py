@@ -1,0 +1,117 @@
+"""Translate Slack Events API callbacks and button presses into customer messages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, Optional
+
+from channels.handover import InboundMessage
+
+CHANNEL = "slack"
+HANDLED_MESSAGE_SUBTYPES = (None, "file_share", "thread_broadcast")
+_LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]+)(?:\|([^>]+))?>")
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]+)?>")
+
+
+@dataclass(frozen=True)
+class SlackTarget:
+    """Where a conversation lives in Slack; `user_id` only for conversations in shared channels."""
+
+    team_id: str
+    channel_id: str
+    user_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SlackInbound:
+    """A customer message plus where to answer it (`thread_ts` when they wrote in a thread)."""
+
+    message: Optional[InboundMessage]
+    sender_id: str
+    thread_ts: Optional[str]
+    media_only: bool = False
+
+
+def sender_id_for(team_id: str, channel_id: str, user_id: str) -> str:
+    """"slack:<team>:<D…>" for a DM; "slack:<team>:<channel>:<user>" for a mention in a channel."""
+    if channel_id.startswith("D"):
+        return f"{CHANNEL}:{team_id}:{channel_id}"
+    return f"{CHANNEL}:{team_id}:{channel_id}:{user_id}"
+
+
+def target_of(sender_id: str) -> Optional[SlackTarget]:
+    """Parse a Slack sender id back into team, channel and user; None if it is not one."""
+    parts = sender_id.split(":")
+    if parts[0] != CHANNEL or len(parts) not in (3, 4) or not all(parts[1:]):
+        return None
+    return SlackTarget(parts[1], parts[2], parts[3] if len(parts) == 4 else None)
+
+
+def from_event(body: Dict[str, Any], bot_user_id: Optional[str]) -> Optional[SlackInbound]:
+    """A DM (`message` in an IM) or a mention (`app_mention`) from a person; None for anything else."""
+    event = body.get("event") or {}
+    kind = event.get("type")
+    user = event.get("user")
+    channel = event.get("channel")
+    if not isinstance(user, str) or not isinstance(channel, str) or event.get("bot_id"):
+        return None
+    if user == bot_user_id:
+        return None
+    if kind == "message":
+        if event.get("channel_type") != "im" or event.get("subtype") not in HANDLED_MESSAGE_SUBTYPES:
+            return None
+    elif kind != "app_mention" or channel.startswith("D"):
+        return None
+    team = str(body.get("team_id") or "")
+    sender_id = sender_id_for(team, channel, user)
+    text = customer_text(str(event.get("text") or ""), bot_user_id)
+    thread_ts = event.get("thread_ts")
+    if not text:
+        return SlackInbound(None, sender_id, thread_ts, media_only=bool(event.get("files")))
+    message = InboundMessage(
+        channel=CHANNEL,
+        sender_id=sender_id,
+        text=text,
+        message_id=f"{CHANNEL}:{body.get('event_id', event.get('ts', ''))}",
+        metadata=_customer(team, channel, user, thread_ts),
+    )
+    return SlackInbound(message, sender_id, thread_ts)
+
+
+def from_button(body: Dict[str, Any]) -> Optional[SlackInbound]:
+    """A pressed Block Kit button becomes a message whose text is the button's payload."""
+    actions = body.get("actions") or []
+    user = (body.get("user") or {}).get("id")
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    if not actions or not user or not channel or not team:
+        return None
+    value = actions[0].get("value")
+    if not value:
+        return None
+    thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
+    sender_id = sender_id_for(team, channel, user)
+    message = InboundMessage(
+        channel=CHANNEL,
+        sender_id=sender_id,
+        text=str(value),
+        message_id=f"{CHANNEL}:{body.get('trigger_id') or actions[0].get('action_ts', '')}",
+        metadata=_customer(team, channel, user, thread_ts),
+    )
+    return SlackInbound(message, sender_id, thread_ts)
+
+
+def customer_text(text: str, bot_user_id: Optional[str]) -> str:
+    """Slack's markup undone: the bot's own mention removed, links and escapes made plain."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]+)?>", " ", text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _MENTION.sub(lambda m: f"@{m.group(1)}", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+def _customer(team: str, channel: str, user: str, thread_ts: Optional[str]) -> Dict[str, Any]:
+    return {"team_id": team, "channel_id": channel, "user_id": user, "thread_ts": thread_ts}

@@ -1,0 +1,137 @@
+"""Twilio SMS webhook as a Rasa input channel: signature checked, keywords honoured, turns in the background."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, Optional
+
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.twiml.messaging_response import MessagingResponse
+
+from channels.handover import InboundMessage, OnNewMessage, hand_to_rasa
+from channels.platform_input import Handler, PlatformInput
+from channels.request_body import (
+    FormFields,
+    RequestRejected,
+    parse_form,
+    read_body_text,
+    require_content_type,
+)
+from channels.runtime import ChannelRuntime
+from channels.sms.choices import ButtonMemory, chosen_payload
+from channels.sms.keywords import Keyword, keyword_of
+from channels.sms.opt_outs import OptOutRegistry
+from channels.sms.output import CHANNEL, SmsOutput, TwilioConnection, sender_id_for
+from channels.sms.settings import SmsSettings
+from channels.verification import TwilioSignature
+
+SIGNATURE_HEADER = "X-Twilio-Signature"
+FORM = "application/x-www-form-urlencoded"
+
+
+class SmsInput(PlatformInput):
+    """Receives Twilio's POSTs at /webhooks/sms/webhook; sender ids are "sms:<E.164 number>"."""
+
+    CHANNEL = CHANNEL
+    SETTINGS = SmsSettings
+    settings: SmsSettings
+
+    def __init__(self, settings: SmsSettings, runtime: ChannelRuntime) -> None:
+        """Use `settings` and the shared `runtime` (opt-outs and button offers live there)."""
+        super().__init__(settings, runtime)
+        self.opt_outs = OptOutRegistry(runtime.engine, runtime.clock)
+        self.buttons = ButtonMemory(runtime.ttl_store, runtime.settings.button_memory_ttl_s)
+        self._signature = TwilioSignature(settings.auth_token, settings.webhook_url)
+
+    def build_output(self) -> SmsOutput:
+        """Replies with the twilio REST client; nothing goes to opted-out numbers."""
+        return SmsOutput(
+            TwilioConnection(self.settings), self.runtime.deliverer(CHANNEL), self.opt_outs, self.buttons
+        )
+
+    def webhook_routes(self, on_new_message: OnNewMessage) -> Dict[str, Handler]:
+        """POST /webhook."""
+
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)
+
+        return {"/webhook": receive}
+
+    async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        text = read_body_text(request, self.runtime.settings.max_body_bytes)
+        require_content_type(request, FORM)
+        fields = parse_form(text)
+        self._verify(request, fields)
+        message_sid, phone = fields.first("MessageSid"), fields.first("From")
+        if not message_sid or not phone:
+            raise RequestRejected(400, "MessageSid and From are required")
+        if not await self.runtime.dedupe.is_first_delivery(CHANNEL, message_sid):
+            return twiml()
+        body = fields.first("Body").strip()
+        keyword = keyword_of(body)
+        if keyword is not None:
+            reply = await self._keyword_reply(keyword, phone)
+            if reply is not None:
+                return twiml(reply)
+        sender_id = sender_id_for(phone)
+        opted_out, offered = await asyncio.gather(
+            self.opt_outs.is_opted_out(phone), self.buttons.offered(sender_id)
+        )
+        if opted_out:
+            return twiml()
+        if not body:
+            return twiml(self.runtime.settings.media_reply if _has_media(fields) else None)
+        message = InboundMessage(
+            channel=CHANNEL,
+            sender_id=sender_id,
+            text=chosen_payload(offered, body) or body,
+            message_id=f"{CHANNEL}:{message_sid}",
+            metadata=_customer(fields),
+        )
+        output = self.get_output_channel().for_turn(offer_pending=bool(offered))
+        hand_to_rasa(message, output, on_new_message, self.runtime.background)
+        return twiml()
+
+    def _verify(self, request: Request, fields: FormFields) -> None:
+        """Twilio's signature over the public URL and the form fields, and our account, or 403."""
+        self._signature.check(request.url, fields, request.headers.get(SIGNATURE_HEADER))
+        if fields.first("AccountSid") != self.settings.account_sid:
+            raise RequestRejected(403, "message is for another Twilio account")
+
+    async def _keyword_reply(self, keyword: Keyword, phone: str) -> Optional[str]:
+        """Act on STOP/START/HELP; None when the word should reach the bot after all."""
+        if keyword is Keyword.OPT_OUT:
+            await self.opt_outs.opt_out(phone)
+            return self.settings.stop_reply
+        if keyword is Keyword.HELP:
+            return self.settings.help_reply
+        if await self.opt_outs.is_opted_out(phone):
+            await self.opt_outs.opt_in(phone)
+            return self.settings.start_reply
+        return None
+
+
+def twiml(text: Optional[str] = None) -> HTTPResponse:
+    """A TwiML answer: empty (replies follow through the REST API) or one immediate message."""
+    answer = MessagingResponse()
+    if text:
+        answer.message(text)
+    return response.text(str(answer), content_type="application/xml")
+
+
+def _has_media(fields: FormFields) -> bool:
+    try:
+        return int(fields.first("NumMedia", "0") or 0) > 0
+    except ValueError:
+        return False
+
+
+def _customer(fields: FormFields) -> Dict[str, Any]:
+    return {
+        "phone": fields.first("From"),
+        "to": fields.first("To"),
+        "city": fields.first("FromCity") or None,
+        "country": fields.first("FromCountry") or None,
+    }

@@ -1,0 +1,7 @@
+"""Telegram channel on python-telegram-bot (credentials.yml key: `channels.telegram.TelegramInput`)."""
+
+from channels.telegram.input import TelegramInput
+from channels.telegram.output import TelegramOutput
+from channels.telegram.settings import TelegramSettings
+
+__all__ = ["TelegramInput", "TelegramOutput", "TelegramSettings"]

@@ -1,0 +1,1 @@
+"""Fake platform APIs on loopback and payload builders, shared by the channel tests and the bench."""
