@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 from typing import Any, Dict, Iterator, List, Optional
 
+from bot.rasa_http_api import conversation_path
 from bot.settings import REPO_ROOT
 
 
@@ -28,8 +29,7 @@ def send_message(url: str, sender: str, text: str, timeout: float = 60.0) -> Lis
 def fetch_tracker(url: str, sender: str, token: str) -> Dict[str, Any]:
     """The conversation's tracker from the authenticated HTTP API."""
     query = urllib.parse.urlencode({"token": token})
-    conversation = urllib.parse.quote(sender, safe="")
-    with urllib.request.urlopen(f"{url}/conversations/{conversation}/tracker?{query}", timeout=10) as response:
+    with urllib.request.urlopen(f"{url}{conversation_path(sender)}/tracker?{query}", timeout=10) as response:
         return json.loads(response.read())
 
 

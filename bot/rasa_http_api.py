@@ -10,6 +10,15 @@ import httpx
 AGENT_BACK_ACTION = "action_bot_back"
 
 
+def conversation_path(conversation_id: str) -> str:
+    """`/conversations/<id>` as Rasa's server matches it.
+
+    Sanic 21 does not percent-decode path parameters, so the characters our channels put in
+    conversation ids (`sms:+15551234567`, `slack:T1:D1`) must stay as they are.
+    """
+    return "/conversations/" + quote(conversation_id, safe=":+@")
+
+
 class RasaApiError(RuntimeError):
     """The Rasa server refused or failed a request; the message says which and why."""
 
@@ -39,7 +48,7 @@ class RasaHttpApi:
     async def _deliver(self, conversation_id: str, event: Dict[str, Any]) -> None:
         """Append a bot event and let Rasa send it through the conversation's latest channel."""
         await self._post(
-            f"/conversations/{quote(conversation_id, safe='')}/tracker/events",
+            f"{conversation_path(conversation_id)}/tracker/events",
             [event],
             output_channel="latest",
             execute_side_effects="true",
@@ -51,7 +60,7 @@ class RasaHttpApi:
         `/execute` runs one action and stops; the closing `action_listen` lets rules match the
         customer's next message as they would after any bot turn.
         """
-        path = f"/conversations/{quote(conversation_id, safe='')}"
+        path = conversation_path(conversation_id)
         await self._post(f"{path}/tracker/events", [{"event": "resume"}])
         await self._post(f"{path}/execute", {"name": AGENT_BACK_ACTION}, output_channel="latest")
         await self._post(f"{path}/tracker/events", [{"event": "action", "name": "action_listen"}])
@@ -60,7 +69,7 @@ class RasaHttpApi:
         """Every event of the conversation, oldest first."""
         try:
             response = await self._client.get(
-                f"{self._base_url}/conversations/{quote(conversation_id, safe='')}/tracker",
+                f"{self._base_url}{conversation_path(conversation_id)}/tracker",
                 params={"token": self._token},
             )
         except httpx.HTTPError as error:

@@ -56,7 +56,8 @@ class SlackDeskSettings:
                 f"The Slack desk is on (SLACK_DESK_CHANNEL={channel}) but {', '.join(missing)} "
                 "is not set; set it or unset SLACK_DESK_CHANNEL (see docs/channels.md)."
             )
-        base = env.get("SLACK_API_BASE_URL", DEFAULT_API_BASE_URL).rstrip("/") + "/"
+        base = (env.get("SLACK_DESK_API_BASE_URL") or env.get("SLACK_API_BASE_URL") or DEFAULT_API_BASE_URL)
+        base = base.rstrip("/") + "/"
         return cls(
             bot_token=env["SLACK_DESK_BOT_TOKEN"],
             signing_secret=env["SLACK_DESK_SIGNING_SECRET"],

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 from bot.assistant_processes import AssistantProcesses
+from bot.rasa_http_api import conversation_path
 
 
 def free_port() -> int:
@@ -52,8 +53,7 @@ class RunningAssistant:
     def tracker(self, sender: str) -> Dict[str, Any]:
         """The conversation's tracker from the authenticated HTTP API."""
         query = urllib.parse.urlencode({"token": self.processes.token})
-        conversation = urllib.parse.quote(sender, safe="")
-        with urllib.request.urlopen(f"{self.url}/conversations/{conversation}/tracker?{query}", timeout=30) as r:
+        with urllib.request.urlopen(f"{self.url}{conversation_path(sender)}/tracker?{query}", timeout=30) as r:
             return json.loads(r.read())
 
     def post_json(self, path: str, body: Any) -> Any:

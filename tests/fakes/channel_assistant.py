@@ -99,7 +99,7 @@ def assistant_with_channels(
     env = {**channel_env(secrets, fakes, var_dir), **(extra_env or {})}
     processes = AssistantProcesses(
         model=model, var_dir=var_dir, rasa_port=free_port(), actions_port=free_port(),
-        desk_port=free_port(), environ=env,
+        desk_port=free_port(), review_port=free_port(), environ=env,
     )
     credentials = var_dir / "channel-credentials.yml"
     credentials.write_text(yaml.safe_dump({"rest": None, **CHANNEL_CREDENTIALS}), encoding="utf-8")
