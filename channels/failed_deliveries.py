@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import List
@@ -11,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from channels.clock import Clock
+from channels.sql_calls import run_sql
 from channels.tables import failed_deliveries
 
 
@@ -46,11 +46,11 @@ class FailedDeliveryLog:
             "attempts": attempts,
             "failed_at": datetime.fromtimestamp(self._clock.time(), tz=timezone.utc),
         }
-        await asyncio.to_thread(self._insert, row)
+        await run_sql(self._engine, lambda: self._insert(row))
 
     async def recent(self, limit: int = 50) -> List[FailedDelivery]:
         """The latest failures, newest first."""
-        return await asyncio.to_thread(self._select, limit)
+        return await run_sql(self._engine, lambda: self._select(limit))
 
     def _insert(self, row: dict) -> None:
         with self._engine.begin() as conn:

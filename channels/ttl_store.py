@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Callable, Optional, Protocol, TypeVar
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from channels.clock import Clock
+from channels.sql_calls import run_sql
 from channels.tables import ttl_entries
 
 T = TypeVar("T")
@@ -37,7 +37,7 @@ class TtlStore(Protocol):
 
 
 class SqlTtlStore:
-    """TTL entries in the `channel_ttl_entries` table; work runs in a thread off the event loop."""
+    """TTL entries in the `channel_ttl_entries` table (see `sql_calls` for where the work runs)."""
 
     def __init__(self, engine: Engine, clock: Clock) -> None:
         """Use `engine` (tables must exist) and `clock` for expiry."""
@@ -103,7 +103,7 @@ class SqlTtlStore:
 
     async def _run(self, work: Callable[[], T]) -> T:
         try:
-            return await asyncio.to_thread(work)
+            return await run_sql(self._engine, work)
         except SQLAlchemyError as exc:
             raise StoreUnavailable(f"channel store unavailable: {exc.__class__.__name__}") from exc
 

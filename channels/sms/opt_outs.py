@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from channels.clock import Clock
+from channels.sql_calls import run_sql
 from channels.tables import sms_opt_outs
 
 
@@ -23,15 +23,15 @@ class OptOutRegistry:
 
     async def opt_out(self, phone: str) -> None:
         """Record that `phone` does not want messages."""
-        await asyncio.to_thread(self._opt_out, phone)
+        await run_sql(self._engine, lambda: self._opt_out(phone))
 
     async def opt_in(self, phone: str) -> None:
         """Forget a previous opt-out."""
-        await asyncio.to_thread(self._opt_in, phone)
+        await run_sql(self._engine, lambda: self._opt_in(phone))
 
     async def is_opted_out(self, phone: str) -> bool:
         """True when `phone` texted STOP and not START since."""
-        return await asyncio.to_thread(self._is_opted_out, phone)
+        return await run_sql(self._engine, lambda: self._is_opted_out(phone))
 
     def _opt_out(self, phone: str) -> None:
         row = {"phone": phone, "opted_out_at": datetime.fromtimestamp(self._clock.time(), tz=timezone.utc)}
