@@ -64,7 +64,7 @@ def api_token(var_dir: Path, environ: Mapping[str, str]) -> str:
     if token_file.exists():
         return token_file.read_text(encoding="utf-8").strip()
     var_dir.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)
     token_file.write_text(token + "\n", encoding="utf-8")
     token_file.chmod(0o600)
     return token
@@ -203,7 +203,7 @@ class AssistantProcesses:
                     "--model", str(self.model),
                     "--port", str(self.rasa_port),
                     "--interface", "127.0.0.1",
-                    "--enable-api", "--auth-token", self.token,
+                    "--enable-api", f"--auth-token={self.token}",
                     "--endpoints", str(endpoints),
                     "--credentials", str(credentials),
                 ],
