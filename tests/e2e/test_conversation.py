@@ -99,4 +99,5 @@ def test_bad_input_gets_a_reply_and_is_kept(assistant: RunningAssistant, text: s
 def test_http_api_refuses_calls_without_the_token(assistant: RunningAssistant) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{assistant.url}/conversations/e2e-answers/tracker", timeout=10)
+    refused.value.close()
     assert refused.value.code in (401, 403)
