@@ -69,8 +69,10 @@ def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
         f"  Data and logs:     {VAR_DIR.relative_to(REPO_ROOT)}/ (SQLite databases, handoffs in desk_notifications.jsonl)",
     ]
     for channel in processes.channels.enabled:
-        lines.append(f"  Channel on:        {channel}")
+        if channel.startswith("channels."):
+            lines.append(f"  Channel on:        {channel.split('.')[-1]}")
     for channel, missing in processes.channels.disabled.items():
-        lines.append(f"  Channel off:       {channel.split('.')[-1]} (set {', '.join(missing)}; see docs/channels.md)")
+        if channel.startswith("channels."):
+            lines.append(f"  Channel off:       {channel.split('.')[-1]} (set {', '.join(missing)}; see docs/channels.md)")
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
