@@ -135,42 +135,27 @@ class HandoffStore:
             return existing
         handoff_id = new_reference("H", 8)
         try:
-            self._insert(handoff_id, conversation_id, channel, customer, reason,
-                         frustration_score, signals, transcript)
+            with self._engine.begin() as connection:
+                connection.execute(
+                    handoffs_table.insert().values(
+                        id=handoff_id,
+                        conversation_id=conversation_id,
+                        channel=channel,
+                        customer=customer,
+                        reason=reason,
+                        frustration_score=float(frustration_score),
+                        signals=json.dumps(list(signals)),
+                        status=OPEN,
+                        created_at=self._now(),
+                        transcript=json.dumps(list(transcript), ensure_ascii=False),
+                    )
+                )
         except IntegrityError:
             raced = self.active_for_conversation(conversation_id)
             if raced is None:
                 raise
             return raced
         return self.get(handoff_id)
-
-    def _insert(
-        self,
-        handoff_id: str,
-        conversation_id: str,
-        channel: str,
-        customer: str,
-        reason: str,
-        frustration_score: float,
-        signals: Sequence[str],
-        transcript: Sequence[Dict[str, Any]],
-    ) -> None:
-        """Insert a new open handoff row."""
-        with self._engine.begin() as connection:
-            connection.execute(
-                handoffs_table.insert().values(
-                    id=handoff_id,
-                    conversation_id=conversation_id,
-                    channel=channel,
-                    customer=customer,
-                    reason=reason,
-                    frustration_score=float(frustration_score),
-                    signals=json.dumps(list(signals)),
-                    status=OPEN,
-                    created_at=self._now(),
-                    transcript=json.dumps(list(transcript), ensure_ascii=False),
-                )
-            )
 
     def get(self, handoff_id: str) -> Handoff:
         """The handoff with this id; raises `KeyError` when there is none."""
