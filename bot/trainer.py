@@ -1,4 +1,4 @@
-"""The trainer's commands: `python -m bot.trainer check-data | eval | accept | gate | finetune`.
+"""The trainer's commands: `python -m bot.trainer check-data | eval | accept | gate | finetune | watch`.
 
 Run from the repository root (`make check-data`, `make eval`); docs/training.md walks through them.
 """
@@ -12,11 +12,14 @@ from typing import List, Optional, TextIO
 
 from bench.nlu_eval import format_report
 from bot.assistant_processes import StartupError
+from bot.chat import read_token
 from bot.data_lint import LintSettings, check_data, run_rasa_validate
 from bot.fast_retrain import retrain
 from bot.nlu_comparison import DEFAULT_MARGIN, accuracy_gate, describe_changes
 from bot.nlu_evaluation import ACCEPTED_REPORT, FULL_MODELS, LATEST_REPORT, EvalOptions, accept, read_report
 from bot.nlu_evaluation import run_eval as evaluate
+from bot.training_sources import ProjectPaths
+from bot.training_watch import RasaModelLoader, TrainingWatch
 
 DEFAULT_ERRORS_SHOWN = 15
 
@@ -50,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     finetune = commands.add_parser("finetune", help="retrain after a data change (rasa train --finetune when possible)")
     finetune.add_argument("--model", type=Path, help="model to start from (default: newest in models/)")
+
+    watch = commands.add_parser("watch", help="retrain on every saved data change and load it into the running assistant")
+    watch.add_argument("--url", default="http://127.0.0.1:5005", help="the running Rasa server (make run)")
+    watch.add_argument("--no-load", action="store_true", help="only retrain; do not load into the assistant")
+    watch.add_argument("--interval", type=float, default=1.0, help="seconds between checks for changes")
     return parser
 
 
@@ -120,6 +128,14 @@ def run_finetune(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def run_watch(args: argparse.Namespace, out: TextIO) -> int:
+    """`watch`: retrain in this warm process whenever a training file changes."""
+    assistant = None if args.no_load else RasaModelLoader(args.url, read_token())
+    watch = TrainingWatch(ProjectPaths(), FULL_MODELS, load_model=assistant.load_model if assistant else None, out=out)
+    watch.run(args.interval)
+    return 0
+
+
 def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout) -> int:
     """Dispatch to the sub-command; return the exit code."""
     args = build_parser().parse_args(argv)
@@ -131,6 +147,8 @@ def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout) -> int:
         return run_accept(out)
     if args.command == "gate":
         return run_gate(args, out)
+    if args.command == "watch":
+        return run_watch(args, out)
     return run_finetune(args, out)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import re
 import urllib.error
 import urllib.request
@@ -9,6 +10,7 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
+from bot.training_watch import RasaModelLoader
 from tests.e2e.running_assistant import RunningAssistant
 
 pytestmark = pytest.mark.slow
@@ -101,3 +103,12 @@ def test_http_api_refuses_calls_without_the_token(assistant: RunningAssistant) -
         urllib.request.urlopen(f"{assistant.url}/conversations/e2e-answers/tracker", timeout=10)
     refused.value.close()
     assert refused.value.code in (401, 403)
+
+
+def test_trainer_watch_loads_a_new_model_into_the_running_server(assistant: RunningAssistant,
+                                                                  trained_model: Path) -> None:
+    loader = RasaModelLoader(assistant.url, assistant.processes.token)
+    assert loader.load_model(trained_model) == f"the running assistant at {assistant.url} now uses {trained_model.name}"
+    assert assistant.texts("e2e-after-reload", "hi")
+    refused = RasaModelLoader(assistant.url, "wrong-token").load_model(trained_model)
+    assert refused.startswith(f"the assistant at {assistant.url} refused the model (40")
