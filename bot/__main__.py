@@ -29,9 +29,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command == "desk":
         import uvicorn
 
+        from bot.database import SchemaOutdatedError
         from bot.desk_server import desk_app_from_env
 
-        uvicorn.run(desk_app_from_env(), host=args.host, port=args.port, log_level="warning", ws="none")
+        try:
+            app = desk_app_from_env()
+        except SchemaOutdatedError as error:
+            print(f"Database problem: {error}", file=sys.stderr)
+            return 2
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", ws="none")
         return 0
     if args.command == "train":
         from bot.assistant_processes import StartupError, train

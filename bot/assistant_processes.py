@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -109,6 +109,10 @@ def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = 
     return model
 
 
+def _quiet(_: str) -> None:
+    """Report nothing."""
+
+
 def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path, timeout: float) -> None:
     """Poll `url` until it answers 200, failing fast if the process dies."""
     deadline = time.monotonic() + timeout
@@ -176,8 +180,14 @@ class AssistantProcesses:
         """Base URL of the action server."""
         return f"http://127.0.0.1:{self.actions_port}"
 
-    def start(self, timeout: float = 180.0) -> None:
-        """Start the action server, then Rasa; return when both answer."""
+    def start(self, timeout: float = 180.0, report: Callable[[str], None] = _quiet) -> None:
+        """Bring the database up to date, then start the action server, Rasa, the desk and the
+        review app in turn; return when all answer.
+
+        Each process gets at most `timeout` seconds to answer; one that does not raises
+        `StartupError` (naming it and its log) after every started process is stopped.
+        `report` receives a line for each step, for the person waiting.
+        """
         self.var_dir.mkdir(parents=True, exist_ok=True)
         endpoints = write_endpoints(
             self.root / self.environ.get("BRIGHTWAY_ENDPOINTS", "endpoints.yml"), self.var_dir / "endpoints.yml",
@@ -189,6 +199,8 @@ class AssistantProcesses:
         env.setdefault("BRIGHTWAY_DB_URL", f"sqlite:///{self.var_dir / 'brightway.db'}")
         env.setdefault("PYTHONUNBUFFERED", "1")
         try:
+            self._upgrade_database(env["BRIGHTWAY_DB_URL"], report)
+            report(f"Starting the action server (log: {self._log_path('action server')})...")
             actions = self._spawn(
                 "action server",
                 [*PRIVATE_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
@@ -196,6 +208,7 @@ class AssistantProcesses:
             )
             wait_until_ready(f"{self.actions_url}/health", actions, "action server",
                              self._log_path("action server"), timeout)
+            report(f"Starting the Rasa server (log: {self._log_path('Rasa server')})...")
             rasa = self._spawn(
                 "Rasa server",
                 [
@@ -212,6 +225,7 @@ class AssistantProcesses:
             wait_until_ready(f"{self.rasa_url}/", rasa, "Rasa server", self._log_path("Rasa server"), timeout)
             self._wait_for_model(rasa, timeout)
             desk_env = {**env, "RASA_API_TOKEN": self.token, "BRIGHTWAY_RASA_URL": self.rasa_url}
+            report(f"Starting the desk (log: {self._log_path('desk')})...")
             desk = self._spawn(
                 "desk",
                 [sys.executable, "-m", "bot", "desk", "--port", str(self.desk_port)],
@@ -223,6 +237,7 @@ class AssistantProcesses:
                 "BRIGHTWAY_TRACKER_DB_URL": self.environ.get("BRIGHTWAY_TRACKER_DB_URL") or self._tracker_db_url(endpoints),
                 "BRIGHTWAY_REVIEW_URL": self.review_url,
             }
+            report(f"Starting the review app (log: {self._log_path('review app')})...")
             review = self._spawn(
                 "review app",
                 [sys.executable, "-m", "review_app", "serve", "--host", "127.0.0.1", "--port", str(self.review_port)],
@@ -245,6 +260,21 @@ class AssistantProcesses:
                 process.kill()
                 process.wait()
         self._processes.clear()
+
+    def _upgrade_database(self, url: str, report: Callable[[str], None]) -> None:
+        """Migrate the project's database before any process opens it (they refuse an old one)."""
+        from alembic.util import CommandError as AlembicError  # Alembic and SQLAlchemy load only here
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from bot.database import SchemaOutdatedError
+        from bot.schema_migrations import upgrade_database
+
+        try:
+            upgrade = upgrade_database(url)
+        except (SchemaOutdatedError, SQLAlchemyError, AlembicError) as error:
+            raise StartupError(f"The database could not be brought up to date: {error}") from error
+        if upgrade is not None:
+            report(upgrade.describe())
 
     def _tracker_db_url(self, endpoints: Path) -> str:
         """SQLAlchemy URL of Rasa's tracker store, for the review app to read conversations."""
@@ -295,4 +325,6 @@ class AssistantProcesses:
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
             time.sleep(0.25)
-        raise StartupError("The Rasa server did not load the model in time.")
+        raise StartupError(
+            f"The Rasa server did not load the model within {timeout:.0f} s; see {self._log_path('Rasa server')}."
+        )

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 metadata = sa.MetaData()
+
+# Every module that defines tables on `metadata`; the Alembic environment loads the same list.
+TABLE_MODULES = (
+    "bot.conversation_index", "bot.feedback_store", "bot.handoff_digest", "bot.handoff_store",
+    "bot.login_throttle", "bot.nps_store", "bot.review_store", "bot.ticket_store", "bot.user_store",
+    "channels.tables",
+)
+
+
+class SchemaOutdatedError(RuntimeError):
+    """The database was made by a different version of the code; the message says what to run."""
 
 
 def create_database_engine(url: str) -> Engine:
@@ -20,16 +32,21 @@ def create_database_engine(url: str) -> Engine:
     return engine
 
 
-def create_schema(engine: Engine) -> None:
-    """Create the project's tables that do not exist yet (idempotent)."""
-    import bot.conversation_index  # noqa: F401  (registers its table on `metadata`)
-    import bot.feedback_store  # noqa: F401
-    import bot.handoff_digest  # noqa: F401
-    import bot.handoff_store  # noqa: F401
-    import bot.login_throttle  # noqa: F401
-    import bot.nps_store  # noqa: F401
-    import bot.review_store  # noqa: F401
-    import bot.ticket_store  # noqa: F401
-    import bot.user_store  # noqa: F401
+def load_table_definitions() -> sa.MetaData:
+    """Import every table module so `metadata` holds the whole schema; returns `metadata`."""
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
+    return metadata
 
-    metadata.create_all(engine)
+
+def create_schema(engine: Engine) -> None:
+    """Make sure the database has the schema this code expects, or refuse it.
+
+    A new database gets every table and is stamped at the newest migration; one already at the
+    newest migration gets any missing table. A database made by an older version raises
+    `SchemaOutdatedError`, which says how to upgrade it: code writing to an older table shape
+    would fail (or, in a retry loop, hang).
+    """
+    from bot.schema_migrations import prepare_schema
+
+    prepare_schema(engine, load_table_definitions())

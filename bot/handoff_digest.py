@@ -152,7 +152,11 @@ class HandoffDigests:
         ]
 
     def _store(self, batch: List[Tuple[str, Digest]]) -> int:
-        """Insert a batch; if another process got there first, insert the rest one by one."""
+        """Insert a batch; if another process got there first, insert the rest one by one.
+
+        An insert that fails while the handoff still has no digest is not a race (e.g. a table of
+        an older shape): it is raised, since skipping it would select the same batch forever.
+        """
         try:
             with self._engine.begin() as connection:
                 _insert(connection, batch)
@@ -165,8 +169,17 @@ class HandoffDigests:
                         _insert(connection, [item])
                     stored += 1
                 except IntegrityError:
-                    continue
+                    if not self._has_digest(item[0]):
+                        raise
             return stored
+
+    def _has_digest(self, handoff_id: str) -> bool:
+        """True when `handoff_id` has a digest (stored by this or another process)."""
+        with self._engine.connect() as connection:
+            found = connection.execute(
+                sa.select(handoff_digests_table.c.handoff_id).where(handoff_digests_table.c.handoff_id == handoff_id)
+            ).first()
+        return found is not None
 
 
 def _insert(connection: Connection, batch: List[Tuple[str, Digest]]) -> None:

@@ -32,9 +32,8 @@ def run_assistant() -> int:
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print("Starting the action server and the Rasa server...", flush=True)
     try:
-        processes.start()
+        processes.start(report=lambda line: print(line, flush=True))
     except StartupError as error:
         print(error)
         return 1

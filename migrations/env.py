@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 from logging.config import fileConfig
 
 from alembic import context
 
-from bot.database import create_database_engine, metadata
+from bot.database import create_database_engine, load_table_definitions
 from bot.settings import load_settings
-
-# Every module that defines tables on `bot.database.metadata` (keep in step with create_schema).
-TABLE_MODULES = (
-    "bot.conversation_index", "bot.feedback_store", "bot.handoff_digest", "bot.handoff_store",
-    "bot.login_throttle", "bot.nps_store", "bot.review_store", "bot.ticket_store", "bot.user_store",
-    "channels.tables",
-)
 
 if context.config.config_file_name is not None and context.config.attributes.get("configure_logger", True):
     fileConfig(context.config.config_file_name, disable_existing_loggers=False)
 
-for module in TABLE_MODULES:
-    importlib.import_module(module)
+metadata = load_table_definitions()
 
 
 def database_url() -> str:

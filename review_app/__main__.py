@@ -8,6 +8,7 @@ import sys
 from typing import List, Optional, TextIO
 
 from bot.review_access import ROLES
+from bot.database import SchemaOutdatedError
 from bot.settings import SettingsError
 
 
@@ -47,6 +48,9 @@ def main(argv: Optional[List[str]] = None, stdin: TextIO = sys.stdin) -> int:
         return set_password(args.username, password)
     except SettingsError as error:
         print(f"Configuration problem: {error}", file=sys.stderr)
+        return 2
+    except SchemaOutdatedError as error:
+        print(f"Database problem: {error}", file=sys.stderr)
         return 2
 
 

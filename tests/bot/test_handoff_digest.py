@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+from typing import List, Optional
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from bot.handoff_digest import (
     HandoffDigests, digest_transcript, handoff_digests_table, handoff_intents_table, handoff_terms_table, search_terms,
 )
+from bot.database import create_database_engine, load_table_definitions
 from bot.handoff_store import HandoffStore
 from tests.builders import WEDNESDAY_NOON, ManualClock
+from tests.pre_migration_store import build_pre_migration_store
 from tests.review_app.conversations import frustrated_conversation, open_handoff, records
 
 
@@ -52,3 +59,45 @@ def test_a_second_process_digesting_the_same_handoffs_does_not_fail(engine: Engi
     batch = first._undigested()
     assert second.sync() == 1
     assert first._store(batch) == 0
+
+
+
+def sync_error_within(digests: HandoffDigests, seconds: float) -> Optional[BaseException]:
+    """Run `digests.sync()` in a thread; its error (None if it succeeded), failing the test if it
+    is still running after `seconds` (a daemon thread, so a regression cannot hang the suite)."""
+    outcome: List[BaseException] = []
+
+    def run_sync() -> None:
+        try:
+            digests.sync()
+        except BaseException as error:  # handed to the test thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=run_sync, daemon=True)
+    worker.start()
+    worker.join(timeout=seconds)
+    assert not worker.is_alive(), f"HandoffDigests.sync is still retrying after {seconds} s"
+    return outcome[0] if outcome else None
+
+
+def test_sync_on_an_old_digest_table_fails_instead_of_retrying_forever(tmp_path: Path) -> None:
+    # The state `make run` hung in: an old var/ database (digests with a NOT NULL search_text
+    # column) plus the tables today's code adds. Every digest insert fails there; sync used to
+    # skip the failed handoffs and select them again, forever.
+    engine = create_database_engine(build_pre_migration_store(tmp_path / "old.db"))
+    load_table_definitions().create_all(engine)
+
+    error = sync_error_within(HandoffDigests(engine), seconds=10)
+
+    assert isinstance(error, IntegrityError) and "handoff_digests.search_text" in str(error)
+    engine.dispose()
+
+
+def test_a_digest_that_cannot_be_stored_is_reported_not_skipped(engine: Engine, clock: ManualClock) -> None:
+    open_handoff(HandoffStore(engine, clock), "c1", frustrated_conversation(WEDNESDAY_NOON))
+    digests = HandoffDigests(engine)
+    handoff_id = digests._undigested()[0][0]
+    with engine.begin() as connection:  # a stray word row: every insert of this digest now fails
+        connection.execute(handoff_terms_table.insert(), [{"term": "where", "handoff_id": handoff_id}])
+
+    assert isinstance(sync_error_within(digests, seconds=10), IntegrityError)

@@ -7,28 +7,16 @@ from typing import Any, Iterator, List
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 
-from bot.database import create_database_engine, create_schema, metadata
-from bot.settings import REPO_ROOT
-from channels.tables import create_channel_tables
+from bot.database import create_database_engine, create_schema, load_table_definitions, metadata
+from bot.schema_migrations import alembic_config, head_revision
 from tests.local_services import PostgresServer
 from tests.service_fixtures import postgres_server, service_root  # noqa: F401  (fixtures)
 
-alembic = pytest.importorskip("alembic", reason="alembic is pinned in requirements.txt: run `make setup`")
-from alembic import command  # noqa: E402
-from alembic.autogenerate import compare_metadata  # noqa: E402
-from alembic.config import Config  # noqa: E402
-from alembic.runtime.migration import MigrationContext  # noqa: E402
-
 pytestmark = pytest.mark.slow
-
-
-def alembic_config(url: str) -> Config:
-    """The repository's alembic.ini, aimed at `url`, leaving pytest's logging alone."""
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", url)
-    config.attributes["configure_logger"] = False
-    return config
 
 
 def differences(engine: sa.engine.Engine) -> List[Any]:
@@ -49,18 +37,51 @@ def test_upgrade_builds_the_schema_the_code_defines(database: str) -> None:
 
     assert differences(engine) == []
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
     engine.dispose()
 
 
 def test_upgrade_adopts_a_database_made_before_migrations(database: str) -> None:
     engine = create_database_engine(database)
-    create_schema(engine)
-    create_channel_tables(engine)
+    load_table_definitions().create_all(engine)  # what create_schema did before migrations
 
     command.upgrade(alembic_config(database), "head")
 
     assert differences(engine) == []
+    engine.dispose()
+
+
+def test_upgrade_repairs_old_shapes_adopted_at_the_baseline(database: str) -> None:
+    config = alembic_config(database)
+    command.upgrade(config, "0001")
+    engine = create_database_engine(database)
+    with engine.begin() as connection:  # the shapes an older version left behind
+        connection.exec_driver_sql("DROP INDEX one_active_handoff_per_conversation")
+        connection.exec_driver_sql("ALTER TABLE handoff_digests ADD COLUMN search_text TEXT NOT NULL")
+        for handoff_id, hour in (("H-OLDER", 10), ("H-NEWER", 11)):
+            connection.exec_driver_sql(
+                "INSERT INTO handoffs (id, conversation_id, channel, customer, reason, frustration_score, signals,"
+                " status, created_at, escalation_count, relayed_events, transcript)"
+                f" VALUES ('{handoff_id}', 'c-2', 'rest', 'c-2', 'frustration', 0.9, '[]', 'open',"
+                f" '2026-11-21 {hour}:00:00', 0, 0, '[]')"
+            )
+
+    command.upgrade(config, "head")
+
+    assert differences(engine) == []
+    with engine.connect() as connection:
+        statuses = dict(connection.exec_driver_sql("SELECT id, status FROM handoffs").all())
+    assert statuses == {"H-OLDER": "resolved", "H-NEWER": "open"}
+    engine.dispose()
+
+
+def test_a_service_creates_a_new_database_at_the_newest_migration(database: str) -> None:
+    engine = create_database_engine(database)
+    create_schema(engine)
+
+    assert differences(engine) == []
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
     engine.dispose()
 
 
