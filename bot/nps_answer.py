@@ -1,4 +1,4 @@
-"""Reads a 0-10 NPS answer out of what a customer typed ("9", "10/10", "a solid eight")."""
+"""Reads a 0-10 NPS answer out of what a customer typed ("9", "10/10", "a solid eight", "eight out of ten")."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ _WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
 def parse_nps_score(text: str) -> Optional[int]:
     """The single 0-10 score in `text`, or None when there is none or several disagree."""
     lowered = text.lower()
-    candidates = [int(m) for m in _OUT_OF_TEN.findall(lowered)]
+    spelled_out = _WORD.sub(lambda word: str(_NUMBER_WORDS[word.group(1)]), lowered)
+    candidates = [int(m) for m in _OUT_OF_TEN.findall(spelled_out)]
     if not candidates:
         candidates = [int(m) for m in _NUMBER.findall(lowered)]
     if not candidates:

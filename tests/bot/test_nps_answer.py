@@ -23,6 +23,9 @@ from tests.builders import EMOJI_ONLY_TEXT, LONG_TEXT
         ("score: 9!", 9),
         ("Zero.", 0),
         ("10 10", 10),
+        ("eight out of ten", 8),
+        ("Nine out of 10", 9),
+        ("one more thing: 9", 9),
     ],
 )
 def test_a_single_score_is_read(text: str, score: int) -> None:
