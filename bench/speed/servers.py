@@ -1,0 +1,185 @@
+"""How the bench serves each bot.
+
+- The references run `rasa run` with the REST channel only and Rasa's defaults otherwise (in-memory
+  tracker store, no action server: the `rasa init` bot has no custom actions).
+- Ours runs as `make run` runs it (same commands, generated endpoints and credentials: SQLite
+  tracker store from `endpoints.yml`, custom actions through the action gateway to our action
+  server, log privacy wrapper), with the Telegram adapter switched on against a fake Bot API.
+  With two instances each has its own action server; they share the SQLite files, take
+  conversation locks in Redis (`bot.lock_store.RedisTicketLockStore`, as in
+  `endpoints.production.yml`) and dedupe webhooks in Redis, as docs/deploy.md runs several instances.
+The desk and the review app are left out: they are not on a message's path.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+from bench.speed.processes import ServerProcess, clean_environment, http_ok, resident_bytes, spawn, wait_until
+from bot.assistant_processes import write_endpoints
+from bot.settings import REPO_ROOT
+from tests.fakes.channel_assistant import CHANNEL_CREDENTIALS, PlatformSecrets
+from tests.local_services import RedisServer, free_port
+
+START_TIMEOUT_S = 300.0
+API_TOKEN = "speed-bench-token"
+PRIVATE_LOGS = [sys.executable, "-m", "bot.log_privacy", "-m"]
+ACTION_TIMEOUT_S = 5.0
+LIFTED_PACING = {"TELEGRAM_PACE_PER_SECOND": "1000", "TELEGRAM_PACE_BURST": "1000"}
+
+
+@dataclass
+class Deployment:
+    """The running processes of one bot: Rasa instances, helpers (action servers), optional Redis."""
+
+    name: str
+    instances: List[ServerProcess]
+    ports: List[int]
+    helpers: List[ServerProcess] = field(default_factory=list)
+    action_urls: List[str] = field(default_factory=list)
+    redis: Optional[RedisServer] = None
+
+    @property
+    def urls(self) -> List[str]:
+        """Base URL of every Rasa instance."""
+        return [f"http://127.0.0.1:{port}" for port in self.ports]
+
+    def memory(self) -> Dict[str, int]:
+        """Resident bytes after the run: per Rasa instance (max), all Rasa instances, helpers, Redis."""
+        rasa = [server.rss_bytes() for server in self.instances]
+        helpers = sum(server.rss_bytes() for server in self.helpers)
+        redis = _redis_rss(self.redis)
+        return {
+            "rasa_per_instance": max(rasa),
+            "rasa_total": sum(rasa),
+            "helpers": helpers,
+            "redis": redis,
+            "total": sum(rasa) + helpers + redis,
+        }
+
+    def stop(self) -> None:
+        """Stop every process of this deployment, Redis last."""
+        for server in [*self.instances, *self.helpers]:
+            server.stop()
+        if self.redis is not None:
+            self.redis.stop()
+
+
+def fresh_folder(folder: Path) -> Path:
+    """`folder`, emptied: conversations, dedupe records and logs of an earlier run must not leak in."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def start_reference(name: str, model: Path, run_dir: Path) -> Deployment:
+    """`rasa run` with the REST channel in an emptied `run_dir` (not waiting for it)."""
+    fresh_folder(run_dir)
+    credentials = run_dir / "credentials.yml"
+    credentials.write_text(yaml.safe_dump({"rest": None}), encoding="utf-8")
+    endpoints = run_dir / "endpoints.yml"
+    endpoints.write_text("{}\n", encoding="utf-8")
+    port = free_port()
+    command = [
+        sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(port),
+        "--interface", "127.0.0.1", "--credentials", str(credentials), "--endpoints", str(endpoints),
+    ]
+    server = spawn(f"rasa ({name})", command, clean_environment(), run_dir / "rasa.log", cwd=run_dir)
+    return Deployment(name, [server], [port])
+
+
+def start_ours(
+    name: str, model: Path, run_dir: Path, instance_count: int, telegram_api_url: str, secrets: PlatformSecrets
+) -> Deployment:
+    """Our assistant with `instance_count` Rasa instances (2 adds Redis for locks and dedupe), in an
+    emptied `run_dir`; action servers are up when it returns, Rasa instances still starting."""
+    fresh_folder(run_dir)
+    env = clean_environment({
+        "BRIGHTWAY_DB_URL": f"sqlite:///{run_dir / 'brightway.db'}",
+        "TELEGRAM_BOT_TOKEN": secrets.telegram_token,
+        "TELEGRAM_WEBHOOK_SECRET": secrets.telegram_secret,
+        "TELEGRAM_API_BASE_URL": telegram_api_url,
+        **LIFTED_PACING,
+    })
+    deployment = Deployment(name, [], [])
+    try:
+        lock_store = None
+        if instance_count > 1:
+            deployment.redis = RedisServer(run_dir)
+            deployment.redis.start()
+            env["BRIGHTWAY_DEDUPE_URL"] = deployment.redis.url(0)
+            lock_store = {
+                "type": "bot.lock_store.RedisTicketLockStore", "url": deployment.redis.url(1),
+                "key_prefix": "brightway", "lock_lifetime": 60,
+            }
+        for index in range(instance_count):
+            _start_instance(deployment, index, model, run_dir, env, lock_store)
+    except BaseException:
+        deployment.stop()
+        raise
+    return deployment
+
+
+def wait_until_serving(deployment: Deployment) -> None:
+    """Block until every instance of `deployment` is ready (model loaded, stores answering)."""
+    for server, url in zip(deployment.instances, deployment.urls):
+        if deployment.helpers:
+            wait_until(server, lambda url=url: http_ok(f"{url}/webhooks/health/ready"), START_TIMEOUT_S)
+        else:
+            hello = b'{"sender": "speed-bench-warmup", "message": "hi"}'
+            wait_until(
+                server, lambda url=url: http_ok(f"{url}/webhooks/rest/webhook", hello, needs_content=True),
+                START_TIMEOUT_S, poll_s=1.0,
+            )
+
+
+def _start_instance(
+    deployment: Deployment, index: int, model: Path, run_dir: Path, env: Dict[str, str],
+    lock_store: Optional[Dict[str, object]],
+) -> None:
+    """Start instance `index`'s action server (waiting for it), then its `rasa run` (not waiting)."""
+    actions_port, rasa_port = free_port(), free_port()
+    actions = spawn(
+        f"action server {index} ({deployment.name})",
+        [*PRIVATE_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        env, run_dir / f"actions-{index}.log",
+    )
+    deployment.helpers.append(actions)
+    deployment.action_urls.append(f"http://127.0.0.1:{actions_port}/webhook")
+    wait_until(actions, lambda: http_ok(f"http://127.0.0.1:{actions_port}/health"), START_TIMEOUT_S)
+    endpoints = write_endpoints(
+        REPO_ROOT / "endpoints.yml", run_dir / f"endpoints-{index}.yml", actions_port, run_dir,
+        f"http://127.0.0.1:{rasa_port}/webhooks/action_gateway/webhook",
+    )
+    if lock_store is not None:
+        content = yaml.safe_load(endpoints.read_text(encoding="utf-8"))
+        content["lock_store"] = lock_store
+        endpoints.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    credentials = run_dir / f"credentials-{index}.yml"
+    credentials.write_text(yaml.safe_dump({
+        "bot.rest_guard.GuardedRestInput": None,
+        "bot.health.HealthInput": None,
+        "bot.action_gateway.ActionGatewayInput": {
+            "url": f"http://127.0.0.1:{actions_port}/webhook", "timeout_seconds": ACTION_TIMEOUT_S,
+        },
+        "channels.telegram.TelegramInput": CHANNEL_CREDENTIALS["channels.telegram.TelegramInput"],
+    }), encoding="utf-8")
+    command = [
+        *PRIVATE_LOGS, "rasa", "run", "--model", str(model), "--port", str(rasa_port),
+        "--interface", "127.0.0.1", "--enable-api", f"--auth-token={API_TOKEN}",
+        "--endpoints", str(endpoints), "--credentials", str(credentials),
+    ]
+    deployment.instances.append(spawn(f"rasa {index} ({deployment.name})", command, env, run_dir / f"rasa-{index}.log"))
+    deployment.ports.append(rasa_port)
+
+
+def _redis_rss(redis: Optional[RedisServer]) -> int:
+    pid = redis.pid if redis is not None else None
+    return resident_bytes(pid) if pid else 0
