@@ -27,7 +27,7 @@ ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 HEALTH_CHANNEL = "bot.health.HealthInput"
 ACTION_GATEWAY = "bot.action_gateway.ActionGatewayInput"
 DEFAULT_ACTION_TIMEOUT = 5.0
-PRIVATE_LOGS = [sys.executable, "-m", "bot.log_privacy", "-m"]
+PRIVATE_LOGS = [sys.executable, "-m", "bot.server_entry", "-m"]
 
 
 class StartupError(RuntimeError):

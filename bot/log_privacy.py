@@ -10,7 +10,7 @@ Sanic, structlog, our own code; every handler and format) is cleaned before it i
 - structlog events rendered for a terminal: the line is cut at the first such key;
 - every message and traceback: phone-number-like digit runs are masked.
 
-Run a server with it: `python -m bot.log_privacy -m rasa run ...` (or `-m rasa_sdk ...`).
+Servers install it through `python -m bot.server_entry -m rasa run ...` (or `-m rasa_sdk ...`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-import runpy
-import sys
-from typing import Any, Callable, List, Optional
+from typing import Any
 
 REDACTED = "[redacted]"
 PHONE_MASK = "[phone]"
@@ -106,19 +104,3 @@ def install() -> None:
 
     setattr(factory, "brightway_privacy", True)
     logging.setLogRecordFactory(factory)
-
-
-def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runpy.run_module) -> int:
-    """`python -m bot.log_privacy -m MODULE ARGS...`: run MODULE as `python -m` would, logs cleaned."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) < 2 or args[0] != "-m":
-        print("usage: python -m bot.log_privacy -m rasa run [rasa options]", file=sys.stderr)
-        return 2
-    install()
-    sys.argv = [args[1], *args[2:]]
-    run_module(args[1], run_name="__main__", alter_sys=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

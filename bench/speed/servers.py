@@ -29,7 +29,7 @@ from tests.local_services import RedisServer, free_port
 
 START_TIMEOUT_S = 300.0
 API_TOKEN = "speed-bench-token"
-PRIVATE_LOGS = [sys.executable, "-m", "bot.log_privacy", "-m"]
+PRIVATE_LOGS = [sys.executable, "-m", "bot.server_entry", "-m"]
 ACTION_TIMEOUT_S = 5.0
 LIFTED_PACING = {"TELEGRAM_PACE_PER_SECOND": "1000", "TELEGRAM_PACE_BURST": "1000"}
 

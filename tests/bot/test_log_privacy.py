@@ -10,7 +10,7 @@ from typing import Any, Iterator, List
 
 import pytest
 
-from bot.log_privacy import install, main, mask_phone_numbers, redact_message
+from bot.log_privacy import install, mask_phone_numbers, redact_message
 
 MARKER = "zebra-7731-secret"
 
@@ -94,23 +94,3 @@ def test_install_twice_wraps_once() -> None:
         assert logging.getLogRecordFactory() is once
     finally:
         logging.setLogRecordFactory(previous)
-
-
-def test_main_runs_the_module_with_its_arguments_and_cleaning_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "argv", list(sys.argv))
-    calls: List[Any] = []
-    previous = logging.getLogRecordFactory()
-    try:
-        code = main(["-m", "rasa", "run", "--port", "5005"], run_module=lambda *a, **k: calls.append((a, k)))
-        assert getattr(logging.getLogRecordFactory(), "brightway_privacy", False)
-    finally:
-        logging.setLogRecordFactory(previous)
-
-    assert code == 0
-    assert calls == [(("rasa",), {"run_name": "__main__", "alter_sys": True})]
-    assert sys.argv == ["rasa", "run", "--port", "5005"]
-
-
-def test_main_without_a_module_explains_usage(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rasa"]) == 2
-    assert "usage" in capsys.readouterr().err

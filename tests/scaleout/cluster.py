@@ -115,7 +115,7 @@ class Cluster:
         self._write_credentials()
         self.actions = Process(
             "actions",
-            [sys.executable, "-m", "bot.log_privacy", "-m", "rasa_sdk", "--actions", "actions",
+            [sys.executable, "-m", "bot.server_entry", "-m", "rasa_sdk", "--actions", "actions",
              "--port", str(self.actions_port)],
             self._env(), self.run_dir / "actions.log",
         )
@@ -178,7 +178,7 @@ class Cluster:
         port = self.rasa_ports[index]
         env = {**self._env(), "BRIGHTWAY_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{port}/webhooks/action_gateway/webhook"}
         command = [
-            sys.executable, "-m", "bot.log_privacy", "-m", "rasa", "run", "--model", str(self.model),
+            sys.executable, "-m", "bot.server_entry", "-m", "rasa", "run", "--model", str(self.model),
             "--port", str(port), "--interface", "127.0.0.1", "--enable-api", "--auth-token", TOKEN,
             "--endpoints", str(self._endpoints()), "--credentials", str(self.run_dir / "credentials.yml"),
         ]

@@ -1,0 +1,34 @@
+"""`python -m bot.server_entry -m MODULE ARGS...`: run Rasa or the action server with our start-up steps.
+
+It runs MODULE exactly as `python -m MODULE ARGS...` would, after two steps every server of ours
+needs: log records are cleaned of customer data (`bot.log_privacy`), and Rasa checks custom-action
+answers with a validator built once (`bot.action_answer_check`, a no-op for the action server).
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from typing import Any, Callable, List, Optional
+
+from bot import log_privacy
+
+
+def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runpy.run_module) -> int:
+    """Install the start-up steps, then run MODULE with ARGS as its command line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2 or args[0] != "-m":
+        print("usage: python -m bot.server_entry -m rasa run [rasa options]", file=sys.stderr)
+        return 2
+    log_privacy.install()
+    if args[1] == "rasa":
+        from bot import action_answer_check
+
+        action_answer_check.install()
+    sys.argv = [args[1], *args[2:]]
+    run_module(args[1], run_name="__main__", alter_sys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
