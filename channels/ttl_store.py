@@ -15,6 +15,20 @@ from channels.tables import ttl_entries
 T = TypeVar("T")
 PURGE_EVERY = 200
 
+# Built once with bound parameters: SQLAlchemy then reuses each compiled statement by its memoized
+# cache key instead of rebuilding and re-keying the expression for every webhook.
+_KEY = sa.bindparam("key")
+_NOW = sa.bindparam("now")
+_LIVE_VALUE = sa.select(ttl_entries.c.value).where(
+    ttl_entries.c.key == _KEY, ttl_entries.c.expires_at > _NOW
+)
+_DELETE_EXPIRED = sa.delete(ttl_entries).where(ttl_entries.c.expires_at <= _NOW)
+_DELETE_EXPIRED_KEY = sa.delete(ttl_entries).where(
+    ttl_entries.c.key == _KEY, ttl_entries.c.expires_at <= _NOW
+)
+_INSERT = sa.insert(ttl_entries)
+_UPDATE = sa.update(ttl_entries).where(ttl_entries.c.key == sa.bindparam("entry_key"))
+
 
 class StoreUnavailable(RuntimeError):
     """The store could not be reached; the caller should ask the platform to retry later."""
@@ -60,10 +74,7 @@ class SqlTtlStore:
     async def get(self, key: str) -> Optional[str]:
         """Read a live entry."""
         now = self._clock.time()
-        query = sa.select(ttl_entries.c.value).where(
-            ttl_entries.c.key == key, ttl_entries.c.expires_at > now
-        )
-        return await self._run(lambda: self._scalar(query))
+        return await self._run(lambda: self._scalar(key, now))
 
     async def close(self) -> None:
         """Nothing to release: the engine belongs to the caller."""
@@ -71,14 +82,11 @@ class SqlTtlStore:
     def _add(self, key: str, value: str, now: float, expires_at: float, purge: bool) -> bool:
         try:
             with self._engine.begin() as conn:
-                expired = ttl_entries.c.expires_at <= now
                 if purge:
-                    conn.execute(sa.delete(ttl_entries).where(expired))
+                    conn.execute(_DELETE_EXPIRED, {"now": now})
                 else:
-                    conn.execute(sa.delete(ttl_entries).where(ttl_entries.c.key == key, expired))
-                conn.execute(
-                    sa.insert(ttl_entries).values(key=key, value=value, expires_at=expires_at)
-                )
+                    conn.execute(_DELETE_EXPIRED_KEY, {"key": key, "now": now})
+                conn.execute(_INSERT, {"key": key, "value": value, "expires_at": expires_at})
             return True
         except IntegrityError:
             return False
@@ -88,18 +96,16 @@ class SqlTtlStore:
         for _ in range(2):
             try:
                 with self._engine.begin() as conn:
-                    updated = conn.execute(
-                        sa.update(ttl_entries).where(ttl_entries.c.key == key).values(**row)
-                    )
+                    updated = conn.execute(_UPDATE, {"entry_key": key, **row})
                     if updated.rowcount == 0:
-                        conn.execute(sa.insert(ttl_entries).values(key=key, **row))
+                        conn.execute(_INSERT, {"key": key, **row})
                 return
             except IntegrityError:
                 continue
 
-    def _scalar(self, query: sa.sql.Select) -> Optional[str]:
+    def _scalar(self, key: str, now: float) -> Optional[str]:
         with self._engine.connect() as conn:
-            return conn.execute(query).scalar()
+            return conn.execute(_LIVE_VALUE, {"key": key, "now": now}).scalar()
 
     async def _run(self, work: Callable[[], T]) -> T:
         try:

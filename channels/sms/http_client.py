@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Dict, List, Optional, Tuple
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 from twilio.http import AsyncHttpClient
@@ -13,6 +13,7 @@ from twilio.http.response import Response
 from channels.retry import RetryableSendError, retry_after_seconds
 
 logger = logging.getLogger(__name__)
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 class TwilioApiHttpClient(AsyncHttpClient):
@@ -39,11 +40,14 @@ class TwilioApiHttpClient(AsyncHttpClient):
         """One HTTP call; the body is never logged (it holds customer text)."""
         if self._session is None:
             self._session = aiohttp.ClientSession()
+        body = _form_body(data)
+        if body is not None:
+            headers = {"Content-Type": FORM_CONTENT_TYPE, **(headers or {})}
         async with self._session.request(
             method.upper(),
             urlsplit(uri)._replace(scheme=self._scheme, netloc=self._netloc).geturl(),
             params=_pairs(params),
-            data=_pairs(data),
+            data=body,
             headers=headers,
             auth=aiohttp.BasicAuth(*auth) if auth else None,
             timeout=aiohttp.ClientTimeout(total=timeout or self.timeout),
@@ -60,6 +64,12 @@ class TwilioApiHttpClient(AsyncHttpClient):
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _form_body(values: Optional[Dict[str, object]]) -> Optional[bytes]:
+    """twilio's POST fields URL-encoded; aiohttp gets bytes, skipping its FormData step per send."""
+    pairs = _pairs(values)
+    return urlencode(pairs).encode("utf-8") if pairs else None
 
 
 def _pairs(values: Optional[Dict[str, object]]) -> Optional[List[Tuple[str, str]]]:

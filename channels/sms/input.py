@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import lru_cache
 from typing import Any, Dict, Optional
 
 from sanic import response
@@ -75,14 +75,14 @@ class SmsInput(PlatformInput):
             reply = await self._keyword_reply(keyword, phone)
             if reply is not None:
                 return twiml(reply)
-        sender_id = sender_id_for(phone)
-        opted_out, offered = await asyncio.gather(
-            self.opt_outs.is_opted_out(phone), self.buttons.offered(sender_id)
-        )
-        if opted_out:
+        # Awaited one after the other, not gathered: on SQLite each read returns without suspending,
+        # so the turn reaches Rasa before the busy event loop runs other conversations' work.
+        if await self.opt_outs.is_opted_out(phone):
             return twiml()
         if not body:
             return twiml(self.runtime.settings.media_reply if _has_media(fields) else None)
+        sender_id = sender_id_for(phone)
+        offered = await self.buttons.offered(sender_id)
         message = InboundMessage(
             channel=CHANNEL,
             sender_id=sender_id,
@@ -115,10 +115,17 @@ class SmsInput(PlatformInput):
 
 def twiml(text: Optional[str] = None) -> HTTPResponse:
     """A TwiML answer: empty (replies follow through the REST API) or one immediate message."""
+    return response.text(_twiml_document(text), content_type="application/xml")
+
+
+@lru_cache(maxsize=16)
+def _twiml_document(text: Optional[str] = None) -> str:
+    """The TwiML for `twiml`, built with twilio's `MessagingResponse`; the few fixed answers
+    (empty, keyword and media replies) are built once, not for every webhook."""
     answer = MessagingResponse()
     if text:
         answer.message(text)
-    return response.text(str(answer), content_type="application/xml")
+    return str(answer)
 
 
 def _has_media(fields: FormFields) -> bool:

@@ -12,6 +12,9 @@ from channels.clock import Clock
 from channels.sql_calls import run_sql
 from channels.tables import sms_opt_outs
 
+# Built once: every SMS webhook asks, and a prebuilt statement skips SQLAlchemy's per-call rebuild.
+_OPTED_OUT = sa.select(sms_opt_outs.c.phone).where(sms_opt_outs.c.phone == sa.bindparam("phone"))
+
 
 class OptOutRegistry:
     """The `sms_opt_outs` table (permanent, unlike the TTL store)."""
@@ -46,6 +49,5 @@ class OptOutRegistry:
             conn.execute(sa.delete(sms_opt_outs).where(sms_opt_outs.c.phone == phone))
 
     def _is_opted_out(self, phone: str) -> bool:
-        query = sa.select(sms_opt_outs.c.phone).where(sms_opt_outs.c.phone == phone)
         with self._engine.connect() as conn:
-            return conn.execute(query).first() is not None
+            return conn.execute(_OPTED_OUT, {"phone": phone}).first() is not None

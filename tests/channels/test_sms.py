@@ -67,6 +67,21 @@ def drain(server: ChannelServer) -> None:
     server.run_in_loop(server.channels[0].runtime.background.drain())
 
 
+def test_reply_text_reaches_twilio_exactly_as_a_form(twilio_api, channel_env):
+    text = "Refund = 50% + tax & fees? See #3 — café ✅"
+
+    def answer(message):
+        return [{"text": text}]
+
+    with ChannelServer([make_channel(twilio_api, channel_env)], RecordingAgent(answer)) as server:
+        post_sms(server, "SM" + "v" * 32, "refund?")
+        sent = twilio_api.wait_for("/Messages.json")[0]
+        drain(server)
+    assert sent.headers["Content-Type"].startswith("application/x-www-form-urlencoded")
+    assert sent.form()["Body"] == text
+    assert sent.form()["To"] == "+15551234567"
+
+
 def test_buttons_become_a_numbered_list_and_a_number_picks_the_payload(twilio_api, channel_env):
     def ask(message):
         if message.text.startswith("/"):
