@@ -110,14 +110,18 @@ class TrainingWatch:
         changed = changed_files(self._seen, now)
         if not changed:
             return None
+        first_round = not self._seen
         self._seen = now
-        return self.retrain(changed)
+        return self.retrain(changed, first_round)
 
-    def retrain(self, changed: list) -> WatchRound:
+    def retrain(self, changed: list, first_round: bool = False) -> WatchRound:
         """Lint, train and load; a broken file is reported and nothing is trained."""
         started = self._clock()
-        names = ", ".join(str(path.relative_to(self._paths.root)) for path in changed[:5])
-        print(f"\n== change in {names}{' ...' if len(changed) > 5 else ''}", file=self._out, flush=True)
+        if first_round:
+            print("\n== first round: training (Rasa's cache skips what is already trained)", file=self._out, flush=True)
+        else:
+            names = ", ".join(str(path.relative_to(self._paths.root)) for path in changed[:5])
+            print(f"\n== change in {names}{' ...' if len(changed) > 5 else ''}", file=self._out, flush=True)
         lint_output = io.StringIO()
         if check_data(self._paths, out=lint_output, rasa_validate=None) != 0:
             print(lint_output.getvalue().rstrip(), file=self._out)

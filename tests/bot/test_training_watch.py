@@ -72,6 +72,7 @@ def test_trains_first_then_only_after_a_change(project: ProjectPaths, tmp_path: 
     watch = TrainingWatch(project, tmp_path / "models", trainer=trainer, out=out)
     first = watch.poll()
     assert first is not None and first.model == tmp_path / "models" / "model-1.tar.gz"
+    assert "first round: training" in out.getvalue() and "change in" not in out.getvalue()
     assert watch.poll() is None
     touch_later(project.nlu_dir / "greet.yml")
     second = watch.poll()
