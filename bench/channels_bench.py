@@ -34,14 +34,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-SCRIPT = [
-    "hi",
-    "how much is the aura smart speaker?",
-    "where is my order #55213?",
-    "what is your return policy?",
-    "do you deliver on saturdays?",
-    "thanks",
-]
+from bench.speed.script import SCRIPT  # noqa: E402  (the same everyday conversation as the speed bench)
+
 QUIET_S = 1.0
 TURN_TIMEOUT_S = 60.0
 

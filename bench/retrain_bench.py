@@ -13,7 +13,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from bot.assistant_processes import newest_model  # noqa: E402
+from bot.assistant_processes import newest_model, train  # noqa: E402
 from bot.training_sources import ProjectPaths  # noqa: E402
 from bot.training_watch import TrainingWatch  # noqa: E402
 
@@ -51,17 +50,10 @@ def add_example(paths: ProjectPaths, number: int) -> None:
 
 
 def rasa_train(paths: ProjectPaths, models: Path, extra: Sequence[str] = ()) -> float:
-    """Seconds for one `rasa train` command, as `make train` runs it."""
-    command = [
-        sys.executable, "-m", "rasa", "train", "--config", str(paths.config), "--domain", str(paths.domain),
-        "--data", str(paths.nlu_dir), str(paths.rules), str(paths.stories), "--out", str(models), *extra,
-    ]
+    """Seconds for one `rasa train` command, as `make train` runs it (`bot.assistant_processes.train`)."""
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=paths.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"rasa train failed:\n{result.stderr[-2000:]}")
-    return seconds
+    train(models, paths.root, extra)
+    return time.perf_counter() - started
 
 
 def repeated(times: int, paths: ProjectPaths, first_number: int, retrain: Callable[[], float]) -> List[float]:

@@ -22,14 +22,13 @@ from typing import Dict, List, Optional
 import yaml
 
 from bench.speed.processes import ServerProcess, clean_environment, http_ok, resident_bytes, spawn, wait_until
-from bot.assistant_processes import write_endpoints
+from bot.assistant_processes import PRIVATE_LOGS, write_endpoints
 from bot.settings import REPO_ROOT
 from tests.fakes.channel_assistant import CHANNEL_CREDENTIALS, PlatformSecrets
 from tests.local_services import RedisServer, free_port
 
 START_TIMEOUT_S = 300.0
 API_TOKEN = "speed-bench-token"
-PRIVATE_LOGS = [sys.executable, "-m", "bot.server_entry", "-m"]
 ACTION_TIMEOUT_S = 5.0
 LIFTED_PACING = {"TELEGRAM_PACE_PER_SECOND": "1000", "TELEGRAM_PACE_BURST": "1000"}
 
