@@ -19,13 +19,14 @@ import functools
 import itertools
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 from urllib.parse import urlsplit
@@ -42,12 +43,16 @@ TURN_TIMEOUT_S = 60.0
 
 @dataclass
 class Measurement:
-    """Latencies of every turn of one channel and the wall time of the concurrent run."""
+    """Latencies of every turn of one channel, the wall time of its blocks, the server's CPU time
+    spent in them, and the channel's p50 in each round (for ratios paired by round)."""
 
     channel: str
     server: str
     latencies: List[float]
     wall_s: float
+    server_cpu_s: float = 0.0
+    rig_cpu_s: float = 0.0
+    round_p50s: List[float] = field(default_factory=list)
 
     def percentile(self, fraction: float) -> float:
         """Nearest-rank percentile in milliseconds."""
@@ -59,6 +64,33 @@ class Measurement:
     def throughput(self) -> float:
         """Turns per second."""
         return len(self.latencies) / self.wall_s
+
+    @property
+    def cpu_ms_per_turn(self) -> float:
+        """Server CPU time per turn in milliseconds (0 when the server's CPU was not read)."""
+        return self.server_cpu_s * 1000 / len(self.latencies)
+
+    @property
+    def rig_cpu_ms_per_turn(self) -> float:
+        """CPU time per turn of this bench process: the load client and the fake platform APIs."""
+        return self.rig_cpu_s * 1000 / len(self.latencies)
+
+
+class ProcessCpu:
+    """CPU time (user + system) a running process has used, read from /proc (Linux)."""
+
+    def __init__(self, pid: Optional[int]) -> None:
+        """Read process `pid`; None reads as zero, for servers whose id is not known."""
+        self.pid = pid
+        self._ticks = os.sysconf("SC_CLK_TCK")
+
+    def seconds(self) -> float:
+        """CPU seconds used so far."""
+        if self.pid is None:
+            return 0.0
+        with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / self._ticks
 
 
 class Channel:
@@ -174,11 +206,18 @@ def reply_to(path_suffix: str, field: str, prefix: str) -> Callable:
 
 
 def measure_interleaved(
-    channels: Sequence[Channel], server: str, conversations: int, script: Sequence[str], rounds: int
+    channels: Sequence[Channel],
+    server: str,
+    conversations: int,
+    script: Sequence[str],
+    rounds: int,
+    cpu: ProcessCpu,
 ) -> List[Measurement]:
     """Calibrate each channel on one conversation (also the warm-up), then run the channels in
     turn, `rounds` times, starting each round one channel later, so that drift in machine load
-    touches every channel alike."""
+    touches every channel alike. `cpu` reads the server's CPU time around each block; the bench's
+    own (client and fake APIs, which share the machine's cores with the server) is read too."""
+    rig = ProcessCpu(os.getpid())
     expected = {channel.name: [channel.count_replies(0, text) for text in script] for channel in channels}
     results = {channel.name: Measurement(channel.name, server, [], 0.0) for channel in channels}
     for round_index in range(rounds):
@@ -190,11 +229,17 @@ def measure_interleaved(
                 counts = expected[channel.name]
                 return [channel.turn(conversation, text, count) for text, count in zip(script, counts)]
 
-            started = time.monotonic()
+            block = Measurement(channel.name, server, [], 0.0)
+            cpu_before, rig_before, started = cpu.seconds(), rig.seconds(), time.monotonic()
             with ThreadPoolExecutor(max_workers=conversations) as pool:
                 for latencies in pool.map(converse, range(first, first + conversations)):
-                    results[channel.name].latencies.extend(latencies)
-            results[channel.name].wall_s += time.monotonic() - started
+                    block.latencies.extend(latencies)
+            total = results[channel.name]
+            total.wall_s += time.monotonic() - started
+            total.server_cpu_s += cpu.seconds() - cpu_before
+            total.rig_cpu_s += rig.seconds() - rig_before
+            total.latencies.extend(block.latencies)
+            total.round_p50s.append(block.percentile(0.5))
         print(f"round {round_index + 1}/{rounds} on {server} done", file=sys.stderr)
     return [results[channel.name] for channel in channels]
 
@@ -418,18 +463,31 @@ def serve_builtins(telegram_api: str, slack_api: str, twilio_api: str, rasa_args
 
 
 def table(measurements: Sequence[Measurement]) -> str:
-    """A Markdown table with ratios against REST on the same server."""
+    """A Markdown table with ratios against REST on the same server.
+
+    "paired p50 / REST" is the median over rounds of (the channel's p50 in that round / REST's p50
+    in the same round), with the lowest and highest round: slow drift in machine load cancels out
+    of it, unlike the ratio of whole-run p50s. "CPU / REST" compares the server process's CPU time
+    per turn, the adapter's own cost, which other work on the machine changes less than latency.
+    "bench CPU" is this process's (load client and fake platform APIs) per turn: on a real
+    deployment the platform's side of each reply runs on the platform's machines, not ours.
+    """
     rest = {m.server: m for m in measurements if m.channel == "rest"}
     lines = [
-        "| channel | server | turns | p50 ms | p95 ms | p99 ms | turns/s | p50 / REST | throughput / REST |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| channel | server | turns | p50 ms | p95 ms | p99 ms | turns/s | p50 / REST | paired p50 / REST (range) "
+        "| throughput / REST | server CPU ms/turn | CPU / REST | bench CPU ms/turn |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m in measurements:
         base = rest[m.server]
+        paired = sorted(own / ref for own, ref in zip(m.round_p50s, base.round_p50s))
+        cpu_ratio = f"{m.cpu_ms_per_turn / base.cpu_ms_per_turn:.2f}" if base.cpu_ms_per_turn else "n/a"
         lines.append(
             f"| {m.channel} | {m.server} | {len(m.latencies)} | {m.percentile(0.5):.0f} | {m.percentile(0.95):.0f} "
             f"| {m.percentile(0.99):.0f} | {m.throughput:.2f} | {m.percentile(0.5) / base.percentile(0.5):.2f} "
-            f"| {m.throughput / base.throughput:.2f} |"
+            f"| {statistics.median(paired):.2f} ({paired[0]:.2f}–{paired[-1]:.2f}) "
+            f"| {m.throughput / base.throughput:.2f} | {m.cpu_ms_per_turn:.1f} | {cpu_ratio} "
+            f"| {m.rig_cpu_ms_per_turn:.1f} |"
         )
     return "\n".join(lines)
 
@@ -448,7 +506,8 @@ def run_bench(conversations: int, messages: int, rounds: int, with_builtins: boo
         with assistant_with_channels(model, Path(folder) / "a", secrets, fakes, lifted) as assistant:
             hooks = Webhooks(assistant.url)
             ours = [RestChannel(hooks, "a"), *our_channels(hooks, fakes, secrets)]
-            results.extend(measure_interleaved(ours, "A", conversations, script, rounds))
+            rasa_cpu = ProcessCpu(assistant.processes.process_id("Rasa server"))
+            results.extend(measure_interleaved(ours, "A", conversations, script, rounds, rasa_cpu))
             hooks.client.close()
             if with_builtins:
                 server = start_builtin_server(
@@ -457,7 +516,8 @@ def run_bench(conversations: int, messages: int, rounds: int, with_builtins: boo
                 try:
                     hooks = Webhooks(server.url)
                     builtins = [RestChannel(hooks, "b"), *builtin_channels(hooks, fakes, secrets)]
-                    results.extend(measure_interleaved(builtins, "B", conversations, script, rounds))
+                    builtin_cpu = ProcessCpu(server.process.pid)
+                    results.extend(measure_interleaved(builtins, "B", conversations, script, rounds, builtin_cpu))
                     hooks.client.close()
                 finally:
                     server.process.terminate()

@@ -287,6 +287,14 @@ class AssistantProcesses:
         port = f":{tracker['port']}" if tracker.get("port") else ""
         return f"postgresql://{auth}{tracker.get('url', 'localhost')}{port}/{tracker.get('db', 'rasa')}"
 
+    def process_id(self, name: str) -> Optional[int]:
+        """The operating-system id of a started process ("Rasa server", "action server", ...), for
+        benchmarks that read its CPU time; None when it is not running."""
+        for started, process in self._processes:
+            if started == name and process.poll() is None:
+                return process.pid
+        return None
+
     def _channels_with_operations(self) -> Dict[str, object]:
         """The enabled channels plus readiness and the action gateway (aimed at our action server)."""
         gateway = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Dict, List
@@ -97,3 +98,15 @@ def test_start_refuses_a_database_it_cannot_upgrade_before_starting_anything(tmp
         processes.start(timeout=3)
 
     assert not (var_dir / "action_server.log").exists()
+
+
+def test_process_id_names_a_running_process_and_forgets_it_once_stopped(tmp_path: Path) -> None:
+    """Benchmarks read a server's CPU time by its id; a stopped or unknown process has none."""
+    processes = AssistantProcesses(model=tmp_path / "model.tar.gz", var_dir=tmp_path, environ={})
+    sleeper = processes._spawn("Rasa server", [sys.executable, "-c", "import time; time.sleep(60)"], {})
+    try:
+        assert processes.process_id("Rasa server") == sleeper.pid
+        assert processes.process_id("action server") is None
+    finally:
+        processes.stop()
+    assert processes.process_id("Rasa server") is None
