@@ -52,9 +52,16 @@ def customer_turns_since_handoff(events: Iterable[Mapping[str, Any]]) -> List[Cu
 
 
 def misunderstood_streak(turns: Sequence[CustomerTurn]) -> int:
-    """How many of the latest customer messages in a row the bot did not understand."""
+    """How many of the latest customer messages in a row the bot did not understand.
+
+    Messages with no letters or digits (blank, only emoji, only punctuation) are passed over:
+    they neither count nor break the streak, because a customer who sends an empty SMS or a
+    smiley has not tried to say something the bot failed to understand.
+    """
     streak = 0
     for turn in reversed(turns):
+        if not any(character.isalnum() for character in turn.text):
+            continue
         if turn.intent not in NOT_UNDERSTOOD_INTENTS:
             break
         streak += 1

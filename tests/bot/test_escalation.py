@@ -75,6 +75,21 @@ def test_misunderstood_streak_counts_trailing_fallbacks_only() -> None:
     assert misunderstood_streak([]) == 0
 
 
+def test_blank_emoji_and_punctuation_only_messages_are_passed_over_in_the_streak() -> None:
+    """An empty message then a smiley is not the bot failing to understand twice; nor do they
+    break a streak of real messages it did not understand."""
+    assert misunderstood_streak([CustomerTurn("", "nlu_fallback"), CustomerTurn("🙂🙂🙂", "nlu_fallback")]) == 0
+    texts = ("blorf the wibble", "  ", "?!", "zork quux")
+    assert misunderstood_streak([CustomerTurn(text, "nlu_fallback") for text in texts]) == 2
+
+
+def test_a_blank_message_then_an_emoji_does_not_hand_off(scorer: FrustrationScorer) -> None:
+    """Seen in a newcomer's chat: an empty line, then three smileys, handed the chat to a person."""
+    decision = decide([CustomerTurn("", "nlu_fallback"), CustomerTurn("🙂🙂🙂", "nlu_fallback")], scorer)
+
+    assert decision.handoff is False
+
+
 def test_no_turns_means_no_handoff(scorer: FrustrationScorer) -> None:
     decision = decide([], scorer)
 

@@ -98,6 +98,14 @@ def test_bad_input_gets_a_reply_and_is_kept(assistant: RunningAssistant, text: s
     assert [e["text"] for e in events if e["event"] == "user"] == [text.strip()]
 
 
+def test_a_blank_message_then_smileys_get_answers_not_a_handoff(assistant: RunningAssistant) -> None:
+    sender = "e2e-blank-then-smileys"
+    assert assistant.texts(sender, "")
+    replies = assistant.texts(sender, "🙂🙂🙂")
+    assert replies and not any("handing you over" in reply for reply in replies)
+    assert rows(assistant, "SELECT reason FROM handoffs WHERE conversation_id = :s", s=sender) == []
+
+
 def test_http_api_refuses_calls_without_the_token(assistant: RunningAssistant) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{assistant.url}/conversations/e2e-answers/tracker", timeout=10)
