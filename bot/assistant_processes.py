@@ -28,6 +28,7 @@ HEALTH_CHANNEL = "bot.health.HealthInput"
 ACTION_GATEWAY = "bot.action_gateway.ActionGatewayInput"
 DEFAULT_ACTION_TIMEOUT = 5.0
 PRIVATE_LOGS = [sys.executable, "-m", "bot.server_entry", "-m"]
+SQL_TRACKER_STORES = ("SQL", "bot.tracker_store.LoudSQLTrackerStore")
 
 
 class StartupError(RuntimeError):
@@ -78,7 +79,7 @@ def write_endpoints(
     endpoints = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
     endpoints["action_endpoint"] = {"url": action_endpoint_url or f"http://127.0.0.1:{actions_port}/webhook"}
     tracker = endpoints.get("tracker_store") or {}
-    if tracker.get("type") == "SQL" and tracker.get("dialect", "sqlite") == "sqlite":
+    if tracker.get("type") in SQL_TRACKER_STORES and tracker.get("dialect", "sqlite") == "sqlite":
         tracker["db"] = str(var_dir / Path(str(tracker.get("db", "tracker.db"))).name)
         endpoints["tracker_store"] = tracker
     target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")

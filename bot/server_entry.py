@@ -1,8 +1,9 @@
 """`python -m bot.server_entry -m MODULE ARGS...`: run Rasa or the action server with our start-up steps.
 
-It runs MODULE exactly as `python -m MODULE ARGS...` would, after two steps every server of ours
-needs: log records are cleaned of customer data (`bot.log_privacy`), and Rasa checks custom-action
-answers with a validator built once (`bot.action_answer_check`, a no-op for the action server).
+It runs MODULE exactly as `python -m MODULE ARGS...` would, after the start-up steps every server
+of ours needs: log records are cleaned of customer data (`bot.log_privacy`); for Rasa, custom-action
+answers are checked with a validator built once (`bot.action_answer_check`) and event classes are
+found by name in an index (`bot.event_types`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         return 2
     log_privacy.install()
     if args[1] == "rasa":
-        from bot import action_answer_check
+        from bot import action_answer_check, event_types
 
         action_answer_check.install()
+        event_types.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0

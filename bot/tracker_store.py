@@ -8,6 +8,7 @@ if it still fails it is logged as an error, counted in `failures` and reported b
 
 Configured in endpoints: `tracker_store: type: bot.tracker_store.LoudSQLTrackerStore` with the
 same keys as Rasa's `SQL` store (`url` may be a full `postgresql://` URL) plus `retry_seconds`.
+On SQLite (the local default) it also writes in WAL mode through a pooled connection.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Iterable, Optional, Set, TypeVar
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import exc as sa_exc
+
+from bot.database import create_sqlite_engine_for_small_writes
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,11 +65,20 @@ class LoudSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` that retries transient database errors, then fails loudly and safely."""
 
     def __init__(self, retry_seconds: float = 5.0, **kwargs: Any) -> None:
-        """Accept Rasa's `SQL` tracker store keys plus `retry_seconds` (how long to ride out errors)."""
+        """Accept Rasa's `SQL` tracker store keys plus `retry_seconds` (how long to ride out errors).
+
+        On a SQLite file, Rasa's engine is replaced by a pooled one in WAL mode: Rasa's opens the
+        file again and syncs it to disk for every save, several milliseconds of each bot turn.
+        """
         super().__init__(**kwargs)
         self.retry_seconds = float(retry_seconds)
         self.failures = StoreFailures()
         self._unread: Set[str] = set()
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            self.engine.dispose()
+            self.engine = create_sqlite_engine_for_small_writes(f"sqlite:///{url.database}", future=False)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """Read the latest session; a failure marks the conversation so it is not saved over."""

@@ -207,6 +207,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     script = json.loads(args.script) if args.script else SCRIPT
     switch = ValidationSwitch()
     switch.install()
+    from bot import event_types
+
+    event_types.install()  # as bot.server_entry does for the deployed server
     clock = StageClock()
     instrument(clock)
     profiler = cProfile.Profile()

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Dict, List
 
 import pytest
+import yaml
 
-from bot.assistant_processes import AssistantProcesses, StartupError
+from bot.assistant_processes import AssistantProcesses, StartupError, write_endpoints
 from bot.database import create_database_engine, create_schema
 from bot.settings import REPO_ROOT
 from tests.local_services import free_port
@@ -110,3 +111,12 @@ def test_process_id_names_a_running_process_and_forgets_it_once_stopped(tmp_path
     finally:
         processes.stop()
     assert processes.process_id("Rasa server") is None
+
+
+def test_write_endpoints_puts_the_local_tracker_file_in_the_run_folder(tmp_path: Path) -> None:
+    """The project's endpoints.yml (our SQL store on SQLite) gets its tracker file under var/."""
+    written = write_endpoints(REPO_ROOT / "endpoints.yml", tmp_path / "endpoints.yml", 5999, tmp_path / "var")
+
+    tracker = yaml.safe_load(written.read_text(encoding="utf-8"))["tracker_store"]
+    assert tracker["type"] == "bot.tracker_store.LoudSQLTrackerStore"
+    assert tracker["db"] == str(tmp_path / "var" / "tracker.db")
