@@ -6,29 +6,20 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator
 
 import pytest
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.pool import QueuePool
 
 from bot.tracker_store import LoudSQLTrackerStore
+from tests.bot.test_tracker_store import turn
 
 DOMAIN = Domain.empty()
-
-
-def turn(text: str, reply: str) -> List[Event]:
-    """One customer message and the bot's answer."""
-    return [
-        UserUttered(text, {"name": "greet", "confidence": 1.0}),
-        ActionExecuted("utter_greet"),
-        BotUttered(reply),
-        ActionExecuted("action_listen"),
-    ]
 
 
 def sqlite_store(path: Path) -> LoudSQLTrackerStore:
