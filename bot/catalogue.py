@@ -82,8 +82,10 @@ class Catalogue:
             return None
         if key in self._by_alias:
             return self._by_alias[key]
-        close = difflib.get_close_matches(key, self._by_alias, n=1, cutoff=self._fuzzy_cutoff)
-        return self._by_alias[close[0]] if close else None
+        for alias in difflib.get_close_matches(key, self._by_alias, n=3, cutoff=self._fuzzy_cutoff):
+            if _typo_count(key, alias) <= _typos_allowed(alias):
+                return self._by_alias[alias]
+        return None
 
     def find_in_text(self, text: str) -> Optional[Product]:
         """The product a message names: exact phrases anywhere, else close spellings early on.
@@ -106,6 +108,31 @@ class Catalogue:
         for size in range(min(self._longest_alias_words, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
                 yield " ".join(words[start : start + size])
+
+def _typos_allowed(alias: str) -> int:
+    """How many slips of the keyboard a mention of `alias` may have: one per six letters, at least
+    one. Spelling similarity alone would take "aurora" for "aura"; two extra letters are a
+    different word, not a typo."""
+    return max(1, len(alias) // 6)
+
+
+def _typo_count(typed: str, alias: str) -> int:
+    """Letters missing, extra, wrong or swapped with a neighbour between `typed` and `alias`
+    (optimal string alignment distance)."""
+    previous_row: List[int] = []
+    row = list(range(len(alias) + 1))
+    for i, typed_char in enumerate(typed, start=1):
+        before_previous, previous_row, row = previous_row, row, [i] + [0] * len(alias)
+        for j, alias_char in enumerate(alias, start=1):
+            row[j] = min(
+                previous_row[j] + 1,
+                row[j - 1] + 1,
+                previous_row[j - 1] + (typed_char != alias_char),
+            )
+            if i > 1 and j > 1 and typed_char == alias[j - 2] and typed[i - 2] == alias_char:
+                row[j] = min(row[j], before_previous[j - 2] + 1)
+    return row[-1]
+
 
 def _normalise(text: str) -> str:
     """Lower-case and reduce to words, so "Aura-Speaker!!" matches "aura speaker"."""

@@ -43,7 +43,7 @@ def test_find_by_name_synonym_punctuation_or_typo(catalogue: Catalogue, mention:
     assert found is not None and found.id == product_id
 
 
-@pytest.mark.parametrize("mention", ["hoverboard", "", "   ", "!!!", EMOJI_ONLY_TEXT])
+@pytest.mark.parametrize("mention", ["hoverboard", "", "   ", "!!!", EMOJI_ONLY_TEXT, "aurora", "aurora kettle"])
 def test_find_returns_none_for_unknown_or_empty_mentions(catalogue: Catalogue, mention: str) -> None:
     assert catalogue.find(mention) is None
 
@@ -62,6 +62,15 @@ def test_find_in_text_finds_the_product_mentioned(catalogue: Catalogue, text: st
     found = catalogue.find_in_text(text)
 
     assert found is not None and found.id == product_id
+
+
+@pytest.mark.parametrize(
+    "text", ["how much is the aurora kettle?", "do you sell the pulsar hoverboard", "price of the zenith e-bike"]
+)
+def test_find_in_text_does_not_mistake_another_word_for_a_product_name(catalogue: Catalogue, text: str) -> None:
+    """Seen in a newcomer's chat: "aurora" is close to "aura" by spelling, so a kettle got the
+    speaker's price. Two extra letters make another word, not a typo."""
+    assert catalogue.find_in_text(text) is None
 
 
 def test_find_in_text_prefers_the_longest_phrase(catalogue: Catalogue) -> None:
