@@ -30,6 +30,10 @@ sys.path.insert(0, str(REPO_ROOT))
 from bench.frustration_eval import DEFAULT_DATA, read_examples  # noqa: E402  (runs as a script)
 from bot.frustration import FrustrationScorer  # noqa: E402
 
+# Our score is one column beside thousands of small TF-IDF weights; scaled up so the regularised
+# regression can give it weight without a huge coefficient.
+SCORE_FEATURE_SCALE = 4
+
 
 def out_of_fold_probabilities(
     texts: Sequence[str], labels: np.ndarray, scores: Optional[np.ndarray], folds: int
@@ -45,8 +49,8 @@ def out_of_fold_probabilities(
         train_parts = [words.fit_transform(train_texts), characters.fit_transform(train_texts)]
         test_parts = [words.transform(test_texts), characters.transform(test_texts)]
         if scores is not None:
-            train_parts.append(csr_matrix(scores[train, None] * 4))
-            test_parts.append(csr_matrix(scores[test, None] * 4))
+            train_parts.append(csr_matrix(scores[train, None] * SCORE_FEATURE_SCALE))
+            test_parts.append(csr_matrix(scores[test, None] * SCORE_FEATURE_SCALE))
         model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, solver="liblinear")
         model.fit(hstack(train_parts).tocsr(), labels[train])
         predictions[test] = model.predict_proba(hstack(test_parts).tocsr())[:, 1]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
 metadata = sa.MetaData()
+SQLITE_FILE_PREFIX = "sqlite:///"
 
 # Every module that defines tables on `metadata`; the Alembic environment loads the same list.
 TABLE_MODULES = (
@@ -24,10 +25,19 @@ class SchemaOutdatedError(RuntimeError):
     """The database was made by a different version of the code; the message says what to run."""
 
 
+def sqlite_file_path(url: str) -> Optional[Path]:
+    """The file a `sqlite:///` URL names; None for other databases and for in-memory SQLite."""
+    if not url.startswith(SQLITE_FILE_PREFIX):
+        return None
+    path = url[len(SQLITE_FILE_PREFIX):]
+    return None if path in ("", ":memory:") else Path(path)
+
+
 def create_database_engine(url: str) -> Engine:
     """Create an engine for `url`, making the folder of a SQLite file if it is missing."""
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    sqlite_file = sqlite_file_path(url)
+    if sqlite_file is not None:
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, future=True, connect_args={"timeout": 30})
     else:
         engine = sa.create_engine(url, future=True, pool_pre_ping=True)
@@ -41,9 +51,10 @@ def create_sqlite_engine_for_small_writes(url: str, future: bool = True) -> Engi
     commit (a crash can lose the last commits but never corrupts the file), and a connection
     pool avoids re-opening the file for every transaction as SQLAlchemy 1.4 does by default.
     """
-    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+    sqlite_file = sqlite_file_path(url)
+    if sqlite_file is None:
         raise ValueError(f"Not a SQLite file URL: {url!r}")
-    Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
         future=future,

@@ -25,7 +25,7 @@ from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import exc as sa_exc
 
-from bot.database import create_sqlite_engine_for_small_writes
+from bot.database import create_sqlite_engine_for_small_writes, sqlite_file_path
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,10 +74,10 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         self.retry_seconds = float(retry_seconds)
         self.failures = StoreFailures()
         self._unread: Set[str] = set()
-        url = self.engine.url
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        url = str(self.engine.url)
+        if sqlite_file_path(url) is not None:
             self.engine.dispose()
-            self.engine = create_sqlite_engine_for_small_writes(f"sqlite:///{url.database}", future=False)
+            self.engine = create_sqlite_engine_for_small_writes(url, future=False)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from bot.database import create_database_engine, create_sqlite_engine_for_small_writes
-
-SQLITE_FILE_PREFIX = "sqlite:///"
+from bot.database import create_database_engine, create_sqlite_engine_for_small_writes, sqlite_file_path
 
 
 def open_channel_engine(url: str) -> Engine:
     """An engine for `url`; SQLite files get WAL, synchronous=NORMAL and a connection pool."""
-    if not url.startswith(SQLITE_FILE_PREFIX) or url.endswith(":memory:"):
+    if sqlite_file_path(url) is None:
         return create_database_engine(url)
     return create_sqlite_engine_for_small_writes(url)
