@@ -29,7 +29,9 @@ class BusinessHours:
             return False
         now = local.time()
         opens, closes = self._settings.open, self._settings.close
-        if opens <= closes:
+        if opens == closes:
+            return True
+        if opens < closes:
             return opens <= now < closes
         return now >= opens or now < closes
 

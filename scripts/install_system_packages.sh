@@ -31,3 +31,8 @@ if ! command -v redis-server >/dev/null; then
   echo "Installing Redis for the scale-out tests..."
   apt_install redis-server
 fi
+# - faketime: tests/test_any_hour.py reruns the wall-clock tests at 03:00 and 12:00 London time.
+if ! command -v faketime >/dev/null; then
+  echo "Installing faketime for the any-hour tests..."
+  apt_install faketime
+fi

@@ -58,6 +58,13 @@ def test_overnight_hours_wrap_past_midnight() -> None:
     assert night.is_open(utc(2026, 11, 25, 12)) is False
 
 
+@pytest.mark.parametrize("hour", [0, 3, 12, 23])
+def test_same_opening_and_closing_time_means_around_the_clock(hour: int) -> None:
+    always = BusinessHours(HandoffSettings(timezone="UTC", open=time(0, 0), close=time(0, 0)))
+
+    assert always.is_open(utc(2026, 11, 25, hour)) is True
+
+
 def test_next_opening_later_today(hours: BusinessHours) -> None:
     assert hours.next_opening(utc(2026, 11, 25, 6)) == datetime(2026, 11, 25, 8, 0, tzinfo=LONDON)
 

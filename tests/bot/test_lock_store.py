@@ -195,13 +195,15 @@ def test_a_slow_live_holder_keeps_its_turn_past_the_lifetime(redis_server: Redis
 async def _a_slow_live_holder_keeps_its_turn_past_the_lifetime(redis_server: RedisServer) -> None:
     first, second = make_store(redis_server), make_store(redis_server)
     ledger = Ledger()
+    first_inside = asyncio.Event()
 
     async def slow() -> None:
         async with first.lock("c-slow"):
+            first_inside.set()
             await ledger.visit(1, FAST.lock_lifetime * 3)
 
     async def next_in_line() -> None:
-        await asyncio.sleep(0.05)
+        await first_inside.wait()
         async with second.lock("c-slow"):
             await ledger.visit(2, 0)
 

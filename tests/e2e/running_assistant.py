@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 from bot.assistant_processes import AssistantProcesses
 from bot.rasa_http_api import conversation_path
+from tests.desk_hours import write_test_settings
 
 
 def free_port() -> int:
@@ -71,12 +72,16 @@ def running_assistant(
     model: Path, var_dir: Path, extra_env: Optional[Mapping[str, str]] = None,
     action_timeout: Optional[float] = None,
 ) -> Iterator[RunningAssistant]:
-    """Start the assistant on free ports with its databases in `var_dir`; stop it afterwards."""
+    """Start the assistant on free ports with its databases in `var_dir`; stop it afterwards.
+
+    The desk is staffed around the clock (test settings), so no test depends on the hour.
+    """
     import os
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIGHTWAY_", "RASA_API_TOKEN"))}
     db_url = f"sqlite:///{var_dir / 'brightway.db'}"
     env["BRIGHTWAY_DB_URL"] = db_url
+    env["BRIGHTWAY_SETTINGS"] = str(write_test_settings(var_dir))
     env.update(extra_env or {})
     processes = AssistantProcesses(
         model=model, var_dir=var_dir, rasa_port=free_port(), actions_port=free_port(), desk_port=free_port(), review_port=free_port(),

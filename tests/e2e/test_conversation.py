@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from bot.training_watch import RasaModelLoader
 from tests.e2e.running_assistant import RunningAssistant
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.wall_clock]
 
 FRUSTRATED = "This is the THIRD time I'm asking, your service is useless!!!"
 

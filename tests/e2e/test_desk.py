@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime, timedelta, timezone
-from typing import List
+from typing import List, Optional
 
 import pytest
 
 from bot.desk_server import DeskRuntime, build_desk_runtime
 from bot.handoff_store import HandoffError
 from bot.settings import DeskSettings, HandoffSettings, Settings
+from tests.desk_hours import desk_hours
 from tests.e2e.running_assistant import RunningAssistant
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.wall_clock]
 
 FRUSTRATED = "I've asked three times already and this is USELESS!!! get me someone"
 
@@ -29,11 +30,11 @@ class SteppingClock:
         return datetime.now(timezone.utc) + self.offset
 
 
-def desk_for(assistant: RunningAssistant, clock: SteppingClock) -> DeskRuntime:
-    """A desk on the assistant's own database and API, open around the clock."""
+def desk_for(assistant: RunningAssistant, clock: SteppingClock, hours: Optional[HandoffSettings] = None) -> DeskRuntime:
+    """A desk on the assistant's own database and API, open around the clock unless `hours` says otherwise."""
     settings = Settings(
         database_url=assistant.db_url,
-        handoff=HandoffSettings(timezone="UTC", days=("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+        handoff=hours or desk_hours(open_now=True),
         desk=DeskSettings(escalate_after_minutes=5, auto_close_hours=24),
     )
     return build_desk_runtime(settings, assistant.url, assistant.processes.token, clock=clock)
@@ -84,15 +85,17 @@ def test_agent_reply_and_hand_back(assistant: RunningAssistant, clock: SteppingC
     assert "30 days" in " ".join(assistant.texts(sender, "what is your returns policy?"))
 
 
-def test_unclaimed_handoff_escalates_with_an_honest_update(
-    assistant: RunningAssistant, clock: SteppingClock
+@pytest.mark.parametrize("open_now", [True, False], ids=["desk-open", "desk-closed"])
+def test_unclaimed_handoff_escalates_with_an_honest_update_only_while_the_desk_is_open(
+    assistant: RunningAssistant, clock: SteppingClock, open_now: bool
 ) -> None:
-    sender = "desk-escalation"
+    sender = f"desk-escalation-{'open' if open_now else 'closed'}"
     assistant.texts(sender, "I want to speak to a human")
     before = len(assistant.tracker(sender)["events"])
+    hours = desk_hours(open_now, clock())
 
     async def work() -> str:
-        runtime = desk_for(assistant, clock)
+        runtime = desk_for(assistant, clock, hours)
         handoff = runtime.desk.handoffs.active_for_conversation(sender)
         assert handoff is not None
         await runtime.relay.run_once()
@@ -105,9 +108,14 @@ def test_unclaimed_handoff_escalates_with_an_honest_update(
 
     handoff_id = asyncio.run(work())
     updates = bot_texts_after(assistant.tracker(sender)["events"], before)
-    assert len(updates) == 1 and "queue" in updates[0] or "next" in updates[0]
-    runtime = desk_for(assistant, clock)
-    assert runtime.desk.handoffs.get(handoff_id).escalation_count == 1
+    escalations = desk_for(assistant, clock, hours).desk.handoffs.get(handoff_id).escalation_count
+    if open_now:
+        assert len(updates) == 1, f"expected one honest update after 6 minutes unclaimed, got {updates}"
+        assert "queue" in updates[0] or "next" in updates[0]
+        assert escalations == 1
+    else:
+        assert updates == [], "the customer was already told when the desk opens; no update while it is closed"
+        assert escalations == 0
 
 
 def test_customer_can_ask_for_the_bot_back(assistant: RunningAssistant, clock: SteppingClock) -> None:

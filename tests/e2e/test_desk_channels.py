@@ -24,7 +24,7 @@ from tests.fakes import payloads
 from tests.fakes.channel_assistant import PlatformFakes, PlatformSecrets, assistant_with_channels, platform_fakes
 from tests.fakes.slack_api import FakeSlackApi
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.wall_clock]
 
 SECRETS = PlatformSecrets()
 AGENTS_CHANNEL = "C0AGENTS1"

@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterator, Mapping, Optional
 import yaml
 
 from bot.assistant_processes import AssistantProcesses, plan_channels
+from tests.desk_hours import write_test_settings
 from tests.e2e.running_assistant import RunningAssistant, free_port
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -66,11 +67,12 @@ def platform_fakes(secrets: PlatformSecrets) -> Iterator[PlatformFakes]:
 
 
 def channel_env(secrets: PlatformSecrets, fakes: PlatformFakes, var_dir: Path) -> Dict[str, str]:
-    """The environment that switches the three channels on against the fakes."""
+    """The environment that switches the three channels on against the fakes (desk open around the clock)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIGHTWAY_", "RASA_API_TOKEN"))}
     env.update(
         {
             "BRIGHTWAY_DB_URL": f"sqlite:///{var_dir / 'brightway.db'}",
+            "BRIGHTWAY_SETTINGS": str(write_test_settings(var_dir)),
             "TELEGRAM_BOT_TOKEN": secrets.telegram_token,
             "TELEGRAM_WEBHOOK_SECRET": secrets.telegram_secret,
             "TELEGRAM_API_BASE_URL": fakes.telegram.url,

@@ -23,7 +23,7 @@ from tests.e2e.running_assistant import running_assistant
 from tests.review_app.conftest import build_app
 from tests.review_app.web_client import log_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.wall_clock]
 
 
 def test_seed_command_drives_the_assistant_and_the_app_shows_the_result(
