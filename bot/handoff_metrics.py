@@ -60,8 +60,10 @@ class NpsPoint:
 
 @dataclass(frozen=True)
 class MetricsReport:
-    """Everything the metrics page shows for one window."""
+    """Everything the metrics page shows for one window (`since..until`, both days included)."""
 
+    since: date
+    until: date
     by_channel: DailySeries
     by_reason: DailySeries
     timing: TimeToHuman
@@ -88,6 +90,8 @@ class HandoffMetrics:
     def report(self, since: date, until: date) -> MetricsReport:
         """All figures of the window `since..until`."""
         return MetricsReport(
+            since=since,
+            until=until,
             by_channel=self.handoffs_per_day(since, until, "channel"),
             by_reason=self.handoffs_per_day(since, until, "reason"),
             timing=self.time_to_human(since, until),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Callable, Dict, Mapping, Tuple
 
+from matplotlib.figure import Figure
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.clock import as_utc
+from bot.escalation import reason_in_words
 from bot.handoff_metrics import MetricsReport
 from bot.review_access import REVIEW
 from review_app import plots
@@ -22,12 +24,13 @@ from review_app.sessions import services_of
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-PLOTS: Dict[str, Callable[[MetricsReport], bytes]] = {
-    "by-channel": lambda report: plots.handoffs_per_day_svg(report.by_channel, "Handoffs per day by channel"),
-    "by-reason": lambda report: plots.handoffs_per_day_svg(report.by_reason, "Handoffs per day by reason"),
-    "time-to-human": lambda report: plots.time_to_human_svg(report.timing),
-    "nps": lambda report: plots.nps_svg(report.nps_weeks),
-    "top-intents": lambda report: plots.top_intents_svg(report.top_intents),
+PLOTS: Dict[str, Callable[[MetricsReport], Figure]] = {
+    "by-channel": lambda report: plots.handoffs_per_day_figure(report.by_channel, "Handoffs per day by channel"),
+    "by-reason": lambda report: plots.handoffs_per_day_figure(report.by_reason, "Handoffs per day by reason",
+                                                              reason_in_words),
+    "time-to-human": lambda report: plots.time_to_human_figure(report.timing),
+    "nps": lambda report: plots.nps_figure(report.nps_weeks, report.since, report.until),
+    "top-intents": lambda report: plots.top_intents_figure(report.top_intents),
 }
 
 
@@ -52,7 +55,7 @@ def metrics_plot(request: Request) -> Response:
         return Response("No such plot.", status_code=404, media_type="text/plain")
     since, until = _window(services_of(request), request.query_params, ParsedQuery())
     key, report = _report(request, since, until)
-    svg = _memo(request).get(("plot", name, key), lambda: PLOTS[name](report))
+    svg = _memo(request).get(("plot", name, key), lambda: plots.svg(PLOTS[name](report)))
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=60"})
 
 
