@@ -24,14 +24,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.escalation import EscalationDecision
+from bot.escalation import REASON_UNAVAILABLE, EscalationDecision
 from bot.handoff import HandoffService
 from bot.transcript import transcript_from_events
 
 logger = logging.getLogger(__name__)
 
 HANDOFF_ACTION = "action_handoff"
-REASON_UNAVAILABLE = "assistant_unavailable"
 PASS_THROUGH_HEADERS = ("Content-Type", "Content-Encoding")
 
 

@@ -16,6 +16,12 @@ REQUEST_HUMAN_INTENT = "request_human"
 NOT_UNDERSTOOD_INTENTS = frozenset({"nlu_fallback"})
 REASON_ASKED = "customer_asked"
 REASON_FRUSTRATION = "frustration"
+REASON_UNAVAILABLE = "assistant_unavailable"
+REASONS_IN_WORDS = {
+    REASON_ASKED: "asked for a person",
+    REASON_FRUSTRATION: "frustrated",
+    REASON_UNAVAILABLE: "assistant unavailable",
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,13 @@ class EscalationDecision:
     reason: Optional[str]
     score: float
     signals: Tuple[str, ...]
+
+
+def reason_in_words(code: Optional[str]) -> str:
+    """How people read a stored handoff reason ("asked for a person"); unknown codes lose their underscores."""
+    if code in REASONS_IN_WORDS:
+        return REASONS_IN_WORDS[code]
+    return " ".join((code or "").replace("_", " ").replace("-", " ").split()) or "no reason recorded"
 
 
 def customer_turns_since_handoff(events: Iterable[Mapping[str, Any]]) -> List[CustomerTurn]:

@@ -9,7 +9,7 @@ from typing import Any, Dict, Sequence
 from bot.business_hours import BusinessHours
 from bot.clock import Clock, as_utc
 from bot.desk import Desk
-from bot.escalation import EscalationDecision
+from bot.escalation import REASON_ASKED, EscalationDecision
 from bot.handoff_store import Handoff, HandoffStore
 
 
@@ -50,7 +50,7 @@ class HandoffService:
             conversation_id=conversation_id,
             channel=channel,
             customer=customer,
-            reason=decision.reason or "customer_asked",
+            reason=decision.reason or REASON_ASKED,
             frustration_score=decision.score,
             signals=decision.signals,
             transcript=transcript,

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.desk_service import DeskService
+from bot.escalation import reason_in_words
 from bot.handoff_store import Handoff, HandoffError
 from channels.config_values import ChannelConfigError
 
@@ -69,9 +70,8 @@ class SlackDeskSettings:
 
 def handoff_blocks(handoff: Handoff, review_url: str) -> List[Dict[str, Any]]:
     """Block Kit for a new handoff: who, channel, why, recent transcript, Claim/Resolve."""
-    why = "asked for a person" if handoff.reason == "customer_asked" else "frustrated"
     header = (
-        f"*{handoff.id}*: {handoff.channel} customer *{handoff.customer}* {why} "
+        f"*{handoff.id}*: {handoff.channel} customer *{handoff.customer}*: {reason_in_words(handoff.reason)} "
         f"(frustration {handoff.frustration_score:.2f}"
         + (f"; {', '.join(handoff.signals)}" if handoff.signals else "")
         + ")"
@@ -116,7 +116,7 @@ class SlackDeskBoard:
         """The handoff's card; its `ts` becomes the thread agents work in."""
         response = await self._client.chat_postMessage(
             channel=self._settings.channel,
-            text=f"{handoff.id}: {handoff.channel} customer waiting ({handoff.reason})",
+            text=f"{handoff.id}: {handoff.channel} customer waiting ({reason_in_words(handoff.reason)})",
             blocks=handoff_blocks(handoff, self._settings.review_url),
         )
         return str(response["ts"])

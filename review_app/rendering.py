@@ -10,6 +10,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from bot.escalation import reason_in_words
 from review_app.sessions import csrf_token, current_user, take_flashes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -27,6 +28,7 @@ def build_environment() -> jinja2.Environment:
     environment.filters["when"] = format_time
     environment.filters["duration"] = format_duration
     environment.filters["score"] = format_score
+    environment.filters["reason"] = reason_in_words
     return environment
 
 

@@ -7,10 +7,12 @@ from typing import List, Optional
 from bot.escalation import (
     REASON_ASKED,
     REASON_FRUSTRATION,
+    REASON_UNAVAILABLE,
     CustomerTurn,
     customer_turns_since_handoff,
     decide,
     misunderstood_streak,
+    reason_in_words,
 )
 from bot.frustration import FrustrationScorer
 from tests.builders import action_event, bot_replies, customer_says, session_start, simple_event
@@ -130,3 +132,11 @@ def test_only_the_latest_message_decides_an_explicit_request(scorer: Frustration
     history = [CustomerTurn("get me a human", "request_human"), CustomerTurn(CALM, "product_question")]
 
     assert decide(history, scorer).handoff is False
+
+
+def test_every_reason_reads_as_words_and_unknown_codes_stay_readable() -> None:
+    assert [reason_in_words(code) for code in (REASON_ASKED, REASON_FRUSTRATION, REASON_UNAVAILABLE)] == [
+        "asked for a person", "frustrated", "assistant unavailable"]
+    assert reason_in_words("weekend_overflow") == "weekend overflow"
+    assert reason_in_words("queue-full__retry") == "queue full retry"
+    assert reason_in_words("") == reason_in_words(None) == "no reason recorded"

@@ -124,6 +124,14 @@ def test_lead_filters_opens_a_transcript_tags_it_and_exports(page: Page, live: s
         assert cell == "sms"
 
     page.click("text=Clear")
+    page.select_option("select[name=reason]", label="asked for a person")
+    page.click("#handoff-filters button[type=submit]")
+    expect(page).to_have_url(re.compile(r"reason=customer_asked"))
+    reasons = rows.locator("td:nth-child(6)").all_inner_texts()
+    assert reasons and set(reasons) == {"asked for a person"}
+    assert "customer_asked" not in page.locator("main").inner_text()
+
+    page.click("text=Clear")
     page.fill("input[name=q]", "refund ridiculous")
     page.select_option("select[name=status]", "resolved")
     page.click("#handoff-filters button[type=submit]")

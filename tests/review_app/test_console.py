@@ -51,6 +51,7 @@ def test_queue_is_oldest_first(agent: TestClient, waiting: List[Handoff]) -> Non
     page = agent.get("/console").text
     assert page.index(waiting[0].id) < page.index(waiting[1].id)
     assert page.count("nobody yet") == 2
+    assert page.count("<td>frustrated</td>") == 2
 
 
 def test_claim_then_the_other_agent_is_told_who_has_it(agent: TestClient, make_client: Callable[[], TestClient],

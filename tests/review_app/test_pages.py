@@ -97,6 +97,26 @@ def test_bad_filter_values_are_explained_not_fatal(lead: TestClient, opened: Dic
     assert "Status must be one of open, claimed, resolved" in page.text
 
 
+def visible_text(html: str) -> str:
+    """The page's text as a reader sees it: tags and attribute values left out."""
+    return re.sub(r"<[^>]*>", " ", html)
+
+
+def test_handoff_reasons_read_as_words(lead: TestClient, opened: Dict[str, Handoff], handoffs: HandoffStore) -> None:
+    odd = open_handoff(handoffs, "odd-1", frustrated_conversation(opened["sms-1"].created_at), reason="weekend_overflow")
+    listed = lead.get("/handoffs").text
+    assert "<td>asked for a person</td>" in listed and "<td>frustrated</td>" in listed
+    assert "<td>weekend overflow</td>" in listed
+    assert '<option value="customer_asked" >asked for a person</option>' in listed
+    transcript = lead.get(f"/handoffs/{opened['sms-2'].id}").text
+    assert "<dt>Handoff reason</dt><dd>asked for a person</dd>" in transcript
+    for page in (listed, transcript, lead.get(f"/handoffs/{odd.id}").text, lead.get("/handoffs?reason=customer_asked").text):
+        assert not re.search(r"customer_asked|weekend_overflow", visible_text(page)), visible_text(page)
+        assert "<td>frustration</td>" not in page and "(frustration)" not in page
+    legend = lead.get("/metrics/by-reason.svg").text
+    assert "asked for a person" in legend and "customer_asked" not in legend
+
+
 def test_handoff_transcript_shows_the_whole_conversation_with_timings(lead: TestClient, opened: Dict[str, Handoff]) -> None:
     page = lead.get(f"/handoffs/{opened['sms-1'].id}").text
     roles = re.findall(r'data-role="(\w+)"', page)
