@@ -13,7 +13,9 @@ import sys
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Set, TextIO
 
+from bot.candidate_intents import PLACEHOLDER_PREFIX
 from bot.catalogue import Catalogue
+from bot.lint_candidates import unlabelled_candidates
 from bot.lint_entities import entities_never_annotated, entities_outside_domain, unknown_products
 from bot.lint_examples import duplicates_across_intents, near_duplicates
 from bot.lint_findings import Finding, Severity, count_errors, sorted_findings
@@ -26,6 +28,7 @@ WARNING_RECORD = re.compile(r"^\S.*?\.py:\d+: (?P<category>\w+): (?P<message>.*)
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
 UNUSED_RESPONSE = re.compile(r"The utterance '(?P<name>utter_\w+)' is not used in any story or rule")
 RESPONSE_NAME = re.compile(r"\butter_[A-Za-z0-9_]+")
+PLACEHOLDER_NOT_IN_DOMAIN = re.compile(rf"intent '{PLACEHOLDER_PREFIX}[^']*'\. This intent is not listed in your domain")
 QUIET_ENV = {"SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
@@ -48,7 +51,8 @@ def run_lints(paths: ProjectPaths, settings: LintSettings = LintSettings()) -> L
             "check the indentation (spaces, not tabs) and that every example line starts with '- '",
         )]
     findings = (
-        too_few_examples(data, settings.min_examples)
+        unlabelled_candidates(data)
+        + too_few_examples(data, settings.min_examples)
         + intents_outside_domain(data)
         + domain_intents_unused(data)
         + missing_responses(data)
@@ -92,7 +96,8 @@ def responses_sent_elsewhere(paths: ProjectPaths) -> Set[str]:
 
 
 def rasa_messages(output: str, sent_elsewhere: Set[str], failed: bool = False) -> List[str]:
-    """Rasa's warnings as one line each, leaving out 'unused' ones for responses actions send.
+    """Rasa's warnings as one line each, leaving out 'unused' ones for responses actions send and
+    'add to domain' ones for exported candidates' placeholder intents (their own lint says what to do).
 
     Python's `path.py:N: Category: message` records are joined with their continuation lines;
     library deprecation records are dropped. When Rasa failed, every other line is kept so
@@ -118,6 +123,7 @@ def rasa_messages(output: str, sent_elsewhere: Set[str], failed: bool = False) -
         f"rasa data validate: warning: {message}"
         for message in warnings
         if not (UNUSED_RESPONSE.search(message) and UNUSED_RESPONSE.search(message).group("name") in sent_elsewhere)
+        and not PLACEHOLDER_NOT_IN_DOMAIN.search(message)
     ]
     return kept + other
 

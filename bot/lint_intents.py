@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Dict, List
 
+from bot.candidate_intents import is_placeholder_intent
 from bot.lint_findings import Finding, Severity
 from bot.training_sources import Named, TrainerData
 
@@ -35,7 +36,7 @@ def too_few_examples(data: TrainerData, minimum: int) -> List[Finding]:
             f"(short, long, typos, no punctuation) under '- intent: {block.name}'",
         )
         for block in first_places(data.intent_blocks).values()
-        if counts[block.name] < minimum
+        if counts[block.name] < minimum and not is_placeholder_intent(block.name)
     ]
 
 
@@ -49,7 +50,7 @@ def intents_outside_domain(data: TrainerData) -> List[Finding]:
             f"add '  - {block.name}' under 'intents:' in domain.yml, or rename the intent to one that is",
         )
         for block in first_places(data.intent_blocks).values()
-        if block.name not in declared
+        if block.name not in declared and not is_placeholder_intent(block.name)
     ]
     findings += [
         Finding(

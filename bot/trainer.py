@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check-data", help="rasa data validate plus the project's data lints")
     check.add_argument("--skip-rasa", action="store_true", help="only the project's lints (seconds instead of ~20 s)")
+    check.add_argument("--project", type=Path, default=ProjectPaths().root,
+                       help="folder with domain.yml, config.yml and data/ to check (default: this repository)")
     check.add_argument("--min-examples", type=int, default=LintSettings.min_examples)
     check.add_argument("--char-cosine", type=float, default=LintSettings.char_cosine, help="near-duplicate threshold")
     check.add_argument("--token-jaccard", type=float, default=LintSettings.token_jaccard, help="near-duplicate threshold")
@@ -64,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 def run_check_data(args: argparse.Namespace, out: TextIO) -> int:
     """`check-data`."""
     settings = LintSettings(args.min_examples, args.char_cosine, args.token_jaccard)
-    return check_data(settings=settings, out=out, rasa_validate=None if args.skip_rasa else run_rasa_validate)
+    return check_data(ProjectPaths(args.project.resolve()), settings, out,
+                      rasa_validate=None if args.skip_rasa else run_rasa_validate)
 
 
 def run_eval(args: argparse.Namespace, out: TextIO) -> int:

@@ -170,7 +170,9 @@ def test_lead_reviews_conversations_and_exports_nlu_candidates(page: Page, live:
     with page.expect_download() as download_info:
         page.click("#nlu-export")
     yaml_text = Path(download_info.value.path()).read_text(encoding="utf-8")
-    assert yaml_text.count("blorp wibble number") == count and "- intent: product_question" in yaml_text
+    assert yaml_text.count("blorp wibble number") == count
+    assert "- intent: choose_intent__product_question_guess" in yaml_text
+    assert "- intent: product_question" not in yaml_text
 
 
 def test_metrics_page_shows_plots(page: Page, live: str, demo: List[Handoff]) -> None:
