@@ -181,3 +181,21 @@ def test_during_a_handoff_the_agent_sees_the_photo_and_its_link(platform, channe
     assert relayed[0].sender_id == platform.sender_id
     assert relayed[0].metadata["attachments"][0]["kind"] == "photo"
     assert platform.answers() == []
+
+
+def test_every_media_of_an_mms_reaches_the_agent_in_plain_words(channel_env):
+    engine = sa.create_engine(channel_env["BRIGHTWAY_DB_URL"])
+    create_schema(engine)
+    HandoffStore(engine).open("sms:+15551234567", "sms", "+15551234567", "customer_asked", 0.0, (), [])
+    engine.dispose()
+    voice = TWILIO_PHOTO.replace("ME1", "ME2")
+    with FakeTwilioApi(ACCOUNT_SID, AUTH_TOKEN) as api:
+        platform = sms(api)
+        with ChannelServer([platform.build(ChannelRuntime.start(channel_env))], RecordingAgent(lambda m: [])) as server:
+            params = payloads.twilio_sms_params("MM" + "v" * 32, "", account_sid=ACCOUNT_SID,
+                                                media_urls=(voice, TWILIO_PHOTO))
+            params["MediaContentType0"] = "audio/amr"
+            response = server.post("/webhooks/sms/webhook", *payloads.twilio_signed_request(AUTH_TOKEN, SMS_URL, params))
+            relayed = server.agent.wait_for_messages(1)[0]
+    assert ANSWER_MARK not in response.text
+    assert relayed.text == f"[voice note] {voice} [photo] {TWILIO_PHOTO}"
