@@ -78,20 +78,27 @@ def assistant(fakes: PlatformFakes, desk_slack: FakeSlackApi, tmp_path_factory: 
         yield running
 
 
-def post(url: str, body: bytes, headers: Dict[str, str]) -> None:
-    """POST a signed webhook and insist it was accepted."""
+def post(url: str, body: bytes, headers: Dict[str, str]) -> str:
+    """POST a signed webhook, insist it was accepted, and return the answer's body."""
     response = httpx.post(url, content=body, headers=headers, timeout=30)
     assert response.status_code == 200, response.text
+    return response.text
 
 
 def sms_customer(assistant: RunningAssistant, fakes: PlatformFakes, phone: str) -> Customer:
+    twiml_answers: List[str] = []
+
     def send(text: str, media_urls: Tuple[str, ...] = ()) -> None:
         params = payloads.twilio_sms_params(f"SM{next(EVENT_IDS):032d}", text, from_number=phone,
                                             account_sid=SECRETS.account_sid, media_urls=media_urls)
-        post(assistant.url + "/webhooks/sms/webhook", *payloads.twilio_signed_request(SECRETS.auth_token, SECRETS.sms_public_url, params))
+        signed = payloads.twilio_signed_request(SECRETS.auth_token, SECRETS.sms_public_url, params)
+        twiml_answers.append(post(assistant.url + "/webhooks/sms/webhook", *signed))
 
-    return Customer(f"sms:{phone}", send, lambda: [m["Body"] for m in fakes.twilio.sent_messages() if m["To"] == phone],
-                    lambda: send("", (TWILIO_PHOTO,)), f"[photo] {TWILIO_PHOTO}")
+    def received() -> List[str]:
+        """Texts sent through the REST API, then immediate answers in the webhook's TwiML."""
+        return [m["Body"] for m in fakes.twilio.sent_messages() if m["To"] == phone] + twiml_answers
+
+    return Customer(f"sms:{phone}", send, received, lambda: send("", (TWILIO_PHOTO,)), f"[photo] {TWILIO_PHOTO}")
 
 
 def telegram_customer(assistant: RunningAssistant, fakes: PlatformFakes, chat_id: int) -> Customer:
