@@ -51,6 +51,20 @@ class NpsSettings:
     cooldown_hours: float = 24.0
 
 
+DEFAULT_NON_TEXT_ANSWER = (
+    'I can only read typed text, so I could not see that. Please type your question, '
+    'or type "human" to reach a person.'
+)
+
+
+@dataclass(frozen=True)
+class NonTextSettings:
+    """What a customer who sends no text (photo, voice note, empty message) is told, and how often."""
+
+    answer: str = DEFAULT_NON_TEXT_ANSWER
+    answer_again_after_minutes: float = 5.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """All project settings, as loaded by `load_settings`."""
@@ -61,6 +75,7 @@ class Settings:
     handoff: HandoffSettings = field(default_factory=HandoffSettings)
     desk: DeskSettings = field(default_factory=DeskSettings)
     nps: NpsSettings = field(default_factory=NpsSettings)
+    non_text: NonTextSettings = field(default_factory=NonTextSettings)
 
 
 def load_settings(
@@ -79,6 +94,7 @@ def load_settings(
     handoff = raw.get("handoff") or {}
     nps = raw.get("nps") or {}
     desk = raw.get("desk") or {}
+    non_text = raw.get("non_text_messages") or {}
     database_url = env.get("BRIGHTWAY_DB_URL") or raw.get("database_url") or Settings.database_url
     return Settings(
         company=str(raw.get("company", Settings.company)),
@@ -100,6 +116,14 @@ def load_settings(
             auto_close_hours=_positive(desk.get("auto_close_hours", 24), "desk.auto_close_hours"),
         ),
         nps=NpsSettings(cooldown_hours=_positive(nps.get("cooldown_hours", 24), "nps.cooldown_hours")),
+        non_text=NonTextSettings(
+            answer=(env.get("BRIGHTWAY_MEDIA_REPLY", "").strip()
+                    or str(non_text.get("answer") or "").strip() or DEFAULT_NON_TEXT_ANSWER),
+            answer_again_after_minutes=_positive(
+                non_text.get("answer_again_after_minutes", NonTextSettings.answer_again_after_minutes),
+                "non_text_messages.answer_again_after_minutes",
+            ),
+        ),
     )
 
 

@@ -8,11 +8,13 @@ from typing import Mapping, Optional
 
 from sqlalchemy.engine import Engine
 
+from bot.non_text_messages import NonTextRule
 from channels.background import BackgroundTasks
 from channels.clock import Clock, SystemClock
 from channels.dedupe import Deduplicator
 from channels.delivery import Deliverer
 from channels.failed_deliveries import FailedDeliveryLog
+from channels.non_text_handover import HandoffPresence
 from channels.pacing import ChatPacer
 from channels.retry import RetryPolicy
 from channels.settings import ChannelSettings, load_channel_settings
@@ -34,6 +36,7 @@ class ChannelRuntime:
     dedupe: Deduplicator
     failures: FailedDeliveryLog
     background: BackgroundTasks
+    non_text: NonTextRule
 
     @classmethod
     def start(
@@ -59,6 +62,7 @@ class ChannelRuntime:
             dedupe=Deduplicator(ttl_store, settings.dedupe_ttl_s),
             failures=FailedDeliveryLog(engine, clock),
             background=BackgroundTasks(),
+            non_text=NonTextRule(settings.non_text, ttl_store, HandoffPresence(engine)),
         )
 
     @property

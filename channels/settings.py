@@ -5,17 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from bot.settings import load_settings
+from bot.settings import NonTextSettings, load_settings
 from channels.config_values import env_number
-
-DEFAULT_MEDIA_REPLY = (
-    "Thanks! I can only read text messages here, so please type your question and I'll help."
-)
 
 
 @dataclass(frozen=True)
 class ChannelSettings:
-    """Where channel state lives and how hard the channels try to deliver."""
+    """Where channel state lives, how hard the channels try to deliver, what non-text messages get."""
 
     database_url: str
     dedupe_url: str
@@ -26,12 +22,13 @@ class ChannelSettings:
     send_backoff_s: float = 0.5
     send_backoff_max_s: float = 30.0
     retry_after_max_s: float = 120.0
-    media_reply: str = DEFAULT_MEDIA_REPLY
+    non_text: NonTextSettings = NonTextSettings()
 
 
 def load_channel_settings(env: Mapping[str, str]) -> ChannelSettings:
     """Build settings from `env` (BRIGHTWAY_* variables), with defaults that run locally."""
-    database_url = load_settings(environ=env).database_url
+    project = load_settings(environ=env)
+    database_url = project.database_url
     return ChannelSettings(
         database_url=database_url,
         dedupe_url=env.get("BRIGHTWAY_DEDUPE_URL", "").strip() or database_url,
@@ -54,5 +51,5 @@ def load_channel_settings(env: Mapping[str, str]) -> ChannelSettings:
         retry_after_max_s=env_number(
             env, "BRIGHTWAY_RETRY_AFTER_MAX_SECONDS", ChannelSettings.retry_after_max_s
         ),
-        media_reply=env.get("BRIGHTWAY_MEDIA_REPLY", "").strip() or DEFAULT_MEDIA_REPLY,
+        non_text=project.non_text,
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
+from bot.attachments import Attachment, NonTextMessage, kind_of_media_type
 from channels.handover import InboundMessage
+from channels.non_text_handover import InboundNonText
 
 CHANNEL = "slack"
 HANDLED_MESSAGE_SUBTYPES = (None, "file_share", "thread_broadcast")
+VOICE_CLIP_SUBTYPE = "slack_audio"
 _LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]+)(?:\|([^>]+))?>")
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]+)?>")
 
@@ -25,12 +28,13 @@ class SlackTarget:
 
 @dataclass(frozen=True)
 class SlackInbound:
-    """A customer message plus where to answer it (`thread_ts` when they wrote in a thread)."""
+    """A customer message plus where to answer it (`thread_ts` when they wrote in a thread);
+    `non_text` instead of `message` when it had no text (files only, or a bare mention)."""
 
     message: Optional[InboundMessage]
     sender_id: str
     thread_ts: Optional[str]
-    media_only: bool = False
+    non_text: Optional[InboundNonText] = None
 
 
 def sender_id_for(team_id: str, channel_id: str, user_id: str) -> str:
@@ -67,16 +71,28 @@ def from_event(body: Dict[str, Any], bot_user_id: Optional[str]) -> Optional[Sla
     sender_id = sender_id_for(team, channel, user)
     text = customer_text(str(event.get("text") or ""), bot_user_id)
     thread_ts = event.get("thread_ts")
+    message_id = f"{CHANNEL}:{body.get('event_id', event.get('ts', ''))}"
+    metadata = _customer(team, channel, user, thread_ts)
     if not text:
-        return SlackInbound(None, sender_id, thread_ts, media_only=bool(event.get("files")))
+        files = NonTextMessage(sender_id, tuple(_attachments(event.get("files"))))
+        return SlackInbound(None, sender_id, thread_ts, InboundNonText(CHANNEL, files, message_id, metadata))
     message = InboundMessage(
-        channel=CHANNEL,
-        sender_id=sender_id,
-        text=text,
-        message_id=f"{CHANNEL}:{body.get('event_id', event.get('ts', ''))}",
-        metadata=_customer(team, channel, user, thread_ts),
+        channel=CHANNEL, sender_id=sender_id, text=text, message_id=message_id, metadata=metadata
     )
     return SlackInbound(message, sender_id, thread_ts)
+
+
+def _attachments(files: Any) -> List[Attachment]:
+    """Shared files in plain words, each with its permalink (agents open it in Slack)."""
+    found: List[Attachment] = []
+    for file in files if isinstance(files, list) else []:
+        if not isinstance(file, dict):
+            continue
+        voice = file.get("subtype") == VOICE_CLIP_SUBTYPE
+        kind = kind_of_media_type(str(file.get("mimetype") or ""), voice=voice)
+        link = file.get("permalink") or file.get("url_private")
+        found.append(Attachment(kind, link=str(link) if link else None))
+    return found
 
 
 def from_button(body: Dict[str, Any]) -> Optional[SlackInbound]:

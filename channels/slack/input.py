@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse
 from slack_bolt.adapter.sanic.async_handler import to_async_bolt_request, to_sanic_response
 
 from channels.handover import OnNewMessage, hand_to_rasa
+from channels.non_text_handover import hand_over_non_text
 from channels.platform_input import Handler, PlatformInput
 from channels.request_body import (
     RequestRejected,
@@ -45,10 +46,10 @@ class SlackInput(PlatformInput):
         output = self.get_output_channel()
 
         async def on_event(body: Dict[str, Any], bot_user_id: Optional[str]) -> None:
-            self._accept(from_event(body, bot_user_id), output, on_new_message)
+            await self._accept(from_event(body, bot_user_id), output, on_new_message)
 
         async def on_button(body: Dict[str, Any]) -> None:
-            self._accept(from_button(body), output, on_new_message)
+            await self._accept(from_button(body), output, on_new_message)
 
         bolt = build_bolt_app(self.settings, self.runtime.dedupe, on_event, on_button)
 
@@ -73,17 +74,19 @@ class SlackInput(PlatformInput):
         else:
             parse_json_object(text)
 
-    def _accept(
+    async def _accept(
         self, inbound: Optional[SlackInbound], output: SlackOutput, on_new_message: OnNewMessage
     ) -> None:
         if inbound is None:
             return
         reply_to = output.in_thread(inbound.thread_ts)
-        if inbound.message is None:
-            if inbound.media_only:
-                self.runtime.background.spawn(
-                    reply_to.send_text_message(inbound.sender_id, self.runtime.settings.media_reply),
-                    "slack media reply",
-                )
+        background = self.runtime.background
+        if inbound.non_text is not None:
+            answer = await hand_over_non_text(
+                inbound.non_text, self.runtime.non_text, reply_to, on_new_message, background
+            )
+            if answer is not None:
+                background.spawn(reply_to.send_text_message(inbound.sender_id, answer), "slack non-text answer")
             return
-        hand_to_rasa(inbound.message, reply_to, on_new_message, self.runtime.background)
+        if inbound.message is not None:
+            hand_to_rasa(inbound.message, reply_to, on_new_message, background)

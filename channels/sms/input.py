@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.attachments import Attachment, NonTextMessage, kind_of_media_type
 from channels.handover import InboundMessage, OnNewMessage, hand_to_rasa
+from channels.non_text_handover import InboundNonText, hand_over_non_text
 from channels.platform_input import Handler, PlatformInput
 from channels.request_body import (
     FormFields,
@@ -29,6 +31,7 @@ from channels.verification import TwilioSignature
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 FORM = "application/x-www-form-urlencoded"
+MAX_MEDIA = 10  # Twilio delivers at most ten media per message
 
 
 class SmsInput(PlatformInput):
@@ -79,9 +82,9 @@ class SmsInput(PlatformInput):
         # so the turn reaches Rasa before the busy event loop runs other conversations' work.
         if await self.opt_outs.is_opted_out(phone):
             return twiml()
-        if not body:
-            return twiml(self.runtime.settings.media_reply if _has_media(fields) else None)
         sender_id = sender_id_for(phone)
+        if not body:
+            return twiml(await self._non_text(sender_id, message_sid, fields, on_new_message))
         offered = await self.buttons.offered(sender_id)
         message = InboundMessage(
             channel=CHANNEL,
@@ -93,6 +96,21 @@ class SmsInput(PlatformInput):
         output = self.get_output_channel().for_turn(offer_pending=bool(offered))
         hand_to_rasa(message, output, on_new_message, self.runtime.background)
         return twiml()
+
+    async def _non_text(
+        self, sender_id: str, message_sid: str, fields: FormFields, on_new_message: OnNewMessage
+    ) -> Optional[str]:
+        """An MMS without text or an empty SMS: the agent's view, or the one answer (as TwiML)."""
+        inbound = InboundNonText(
+            channel=CHANNEL,
+            message=NonTextMessage(sender_id, _attachments(fields)),
+            message_id=f"{CHANNEL}:{message_sid}",
+            metadata=_customer(fields),
+        )
+        output = self.get_output_channel().for_turn(offer_pending=False)
+        return await hand_over_non_text(
+            inbound, self.runtime.non_text, output, on_new_message, self.runtime.background
+        )
 
     def _verify(self, request: Request, fields: FormFields) -> None:
         """Twilio's signature over the public URL and the form fields, and our account, or 403."""
@@ -128,11 +146,19 @@ def _twiml_document(text: Optional[str] = None) -> str:
     return str(answer)
 
 
-def _has_media(fields: FormFields) -> bool:
+def _attachments(fields: FormFields) -> Tuple[Attachment, ...]:
+    """Twilio's MediaUrlN / MediaContentTypeN pairs; audio sent from a phone is a voice note."""
     try:
-        return int(fields.first("NumMedia", "0") or 0) > 0
+        count = min(int(fields.first("NumMedia", "0") or 0), MAX_MEDIA)
     except ValueError:
-        return False
+        count = 0
+    return tuple(
+        Attachment(
+            kind_of_media_type(fields.first(f"MediaContentType{index}"), voice=True),
+            link=fields.first(f"MediaUrl{index}") or None,
+        )
+        for index in range(count)
+    )
 
 
 def _customer(fields: FormFields) -> Dict[str, Any]:

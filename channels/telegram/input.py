@@ -7,7 +7,9 @@ from typing import Dict
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.attachments import NonTextMessage
 from channels.handover import InboundMessage, OnNewMessage, hand_to_rasa
+from channels.non_text_handover import InboundNonText, hand_over_non_text
 from channels.platform_input import Handler, PlatformInput
 from channels.request_body import parse_json_object, read_body_text, require_content_type
 from channels.telegram.callback_data import CallbackData
@@ -61,11 +63,8 @@ class TelegramInput(PlatformInput):
         background = self.runtime.background
         if update.callback_query_id is not None:
             background.spawn(output.answer_button_press(update.callback_query_id), "telegram ack")
-        if update.kind is UpdateKind.MEDIA:
-            background.spawn(
-                output.send_text_message(update.sender_id, self.runtime.settings.media_reply),
-                "telegram media reply",
-            )
+        if update.kind is UpdateKind.NON_TEXT:
+            await self._non_text(update, output, on_new_message)
             return
         if update.kind is UpdateKind.IGNORED:
             return
@@ -83,3 +82,18 @@ class TelegramInput(PlatformInput):
             metadata=update.metadata or {},
         )
         hand_to_rasa(message, output, on_new_message, background)
+
+    async def _non_text(
+        self, update: TelegramUpdate, output: TelegramOutput, on_new_message: OnNewMessage
+    ) -> None:
+        """A photo, voice note, sticker or empty message: the agent's view, or the one answer."""
+        inbound = InboundNonText(
+            channel=CHANNEL,
+            message=NonTextMessage(update.sender_id, update.attachments),
+            message_id=f"{CHANNEL}:{update.update_id}",
+            metadata=update.metadata or {},
+        )
+        background = self.runtime.background
+        answer = await hand_over_non_text(inbound, self.runtime.non_text, output, on_new_message, background)
+        if answer is not None:
+            background.spawn(output.send_text_message(update.sender_id, answer), "telegram non-text answer")

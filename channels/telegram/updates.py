@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
-from telegram import Bot, Message, Update, User
-from telegram.constants import ChatType
+from telegram import Bot, Location, Message, Update, User, Venue
+from telegram.constants import ChatType, MessageAttachmentType
 
+from bot import attachments
+from bot.attachments import Attachment
 from channels.request_body import RequestRejected
 
 CHANNEL = "telegram"
 START_PAYLOAD = "/greet"
+ATTACHMENT_KINDS = {
+    MessageAttachmentType.PHOTO: attachments.PHOTO,
+    MessageAttachmentType.VOICE: attachments.VOICE_NOTE,
+    MessageAttachmentType.VIDEO_NOTE: "video note",
+    MessageAttachmentType.STICKER: attachments.STICKER,
+    MessageAttachmentType.DOCUMENT: attachments.DOCUMENT,
+    MessageAttachmentType.AUDIO: attachments.AUDIO,
+    MessageAttachmentType.VIDEO: attachments.VIDEO,
+    MessageAttachmentType.ANIMATION: "GIF",
+    MessageAttachmentType.CONTACT: attachments.CONTACT,
+    MessageAttachmentType.LOCATION: attachments.LOCATION,
+    MessageAttachmentType.VENUE: attachments.LOCATION,
+}
 
 
 class UpdateKind(Enum):
@@ -20,13 +35,14 @@ class UpdateKind(Enum):
 
     TEXT = "text"
     BUTTON = "button"
-    MEDIA = "media"
+    NON_TEXT = "non_text"
     IGNORED = "ignored"
 
 
 @dataclass(frozen=True)
 class TelegramUpdate:
-    """An update reduced to our own terms; `text` is the button's callback data for BUTTON."""
+    """An update reduced to our own terms; `text` is the button's callback data for BUTTON,
+    `attachments` what a NON_TEXT message held (none for an empty one)."""
 
     update_id: int
     kind: UpdateKind
@@ -35,6 +51,7 @@ class TelegramUpdate:
     text: str = ""
     callback_query_id: Optional[str] = None
     metadata: Optional[Dict[str, Any]] = None
+    attachments: Tuple[Attachment, ...] = ()
 
 
 def sender_id_for_chat(chat_id: int) -> str:
@@ -83,12 +100,32 @@ def _new_message(update_id: int, message: Message) -> TelegramUpdate:
         "chat_id": message.chat.id,
         "metadata": _customer(author, message.chat.id),
     }
-    text = message.text or message.caption
+    text = _command_to_text(message.text or message.caption or "")
     if text:
-        return TelegramUpdate(kind=UpdateKind.TEXT, text=_command_to_text(text), **common)
-    if message.effective_attachment is not None:
-        return TelegramUpdate(kind=UpdateKind.MEDIA, **common)
+        return TelegramUpdate(kind=UpdateKind.TEXT, text=text, **common)
+    attachment = _attachment(message)
+    if attachment is not None:
+        return TelegramUpdate(kind=UpdateKind.NON_TEXT, attachments=(attachment,), **common)
+    if message.text is not None or message.caption is not None:
+        return TelegramUpdate(kind=UpdateKind.NON_TEXT, **common)
     return TelegramUpdate(update_id, UpdateKind.IGNORED)
+
+
+def _attachment(message: Message) -> Optional[Attachment]:
+    """What the message carries instead of text; Telegram gives file ids, never links, for files."""
+    for attachment_type in MessageAttachmentType:
+        content = getattr(message, attachment_type.value, None)
+        if not content:
+            continue
+        kind = ATTACHMENT_KINDS.get(attachment_type, attachment_type.value.replace("_", " "))
+        place = content.location if isinstance(content, Venue) else content
+        if isinstance(place, Location):
+            return Attachment(kind, link=attachments.map_link(place.latitude, place.longitude))
+        largest = content[-1] if isinstance(content, (list, tuple)) else content
+        file_id = getattr(largest, "file_id", None)
+        note = f"no link: Telegram file id {file_id}" if file_id else None
+        return Attachment(kind, note=note)
+    return None
 
 
 def _command_to_text(text: str) -> str:

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULT_SETTINGS_FILE, REPO_ROOT, WEEKDAYS, Settings, SettingsError, load_settings
+from bot.settings import (
+    DEFAULT_SETTINGS_FILE,
+    REPO_ROOT,
+    WEEKDAYS,
+    NonTextSettings,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 
 def write_settings(tmp_path: Path, text: str) -> Path:
@@ -27,6 +35,7 @@ def test_repo_settings_file_loads_with_the_documented_values() -> None:
     assert (settings.handoff.open, settings.handoff.close) == (time(8, 0), time(22, 0))
     assert settings.handoff.days == WEEKDAYS
     assert settings.nps.cooldown_hours == 24.0
+    assert settings.non_text == NonTextSettings()
 
 
 def test_missing_file_gives_defaults_that_run_locally(tmp_path: Path) -> None:
@@ -131,3 +140,13 @@ def test_desk_timings_are_read_and_must_be_positive(tmp_path: Path) -> None:
     assert (desk.escalate_after_minutes, desk.auto_close_hours) == (2.0, 12.0)
     with pytest.raises(SettingsError, match="desk.escalate_after_minutes"):
         load_settings(write_settings(tmp_path, "desk: {escalate_after_minutes: 0}\n"), environ={})
+
+
+def test_non_text_answer_and_window_are_read_and_the_answer_can_come_from_the_environment(tmp_path: Path) -> None:
+    path = write_settings(tmp_path, "non_text_messages: {answer: Text only please., answer_again_after_minutes: 2}\n")
+
+    assert load_settings(path, environ={}).non_text == NonTextSettings("Text only please.", 2.0)
+    overridden = load_settings(path, environ={"BRIGHTWAY_MEDIA_REPLY": "Words, please."}).non_text
+    assert overridden.answer == "Words, please."
+    with pytest.raises(SettingsError, match="non_text_messages.answer_again_after_minutes"):
+        load_settings(write_settings(tmp_path, "non_text_messages: {answer_again_after_minutes: -1}\n"), environ={})

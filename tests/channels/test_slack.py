@@ -177,7 +177,7 @@ def test_file_without_text_gets_a_polite_reply(slack_api, channel_env):
     with ChannelServer([make_channel(slack_api, channel_env)]) as server:
         post_event(server, event)
         posted = slack_api.wait_for("/chat.postMessage")[0].params()
-    assert "only read text" in posted["blocks"][0]["text"]["text"]
+    assert "only read typed text" in posted["blocks"][0]["text"]["text"]
     assert server.agent.received == []
 
 

@@ -184,7 +184,7 @@ def test_mms_without_text_gets_a_polite_reply_and_no_crash(twilio_api, channel_e
         message = server.agent.wait_for_messages(1)[0]
         drain(server)
     assert response.status_code == 200
-    assert "only read text" in response.text
+    assert "only read typed text" in response.text
     assert with_text.status_code == 200
     assert message.text == "photo of the damage"
 

@@ -139,7 +139,7 @@ def test_photo_without_caption_gets_a_polite_text_reply(telegram_api, channel_en
     with ChannelServer([make_channel(telegram_api, channel_env)]) as server:
         assert post_update(server, payloads.telegram_photo_update(10, chat_id=42)).status_code == 200
         sent = telegram_api.wait_for("/sendMessage")
-    assert "only read text" in sent[0].params()["text"]
+    assert "only read typed text" in sent[0].params()["text"]
     assert server.agent.received == []
 
 

@@ -1,8 +1,9 @@
 """The full handoff loop on every customer channel, with the agents working in (fake) Slack.
 
 Frustrated customer → handoff card in the agents' channel → agent's thread reply reaches the
-customer on their own platform → the customer's answer shows up in the thread → `resolve` →
-the bot is back, asks NPS once → the score is stored.
+customer on their own platform → the customer's answer and a photo ("[photo] <link>") show up
+in the thread → `resolve` → the bot is back, asks NPS once → the score is stored → a photo now
+gets the bot's plain "I can only read text" answer.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import itertools
 import json
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import httpx
 import pytest
@@ -32,15 +33,22 @@ DESK_TOKEN = "xoxb-desk-e2e"
 DESK_SECRET = "desk-signing-secret"
 FRUSTRATED = "This is the THIRD time I'm asking, your service is useless!!!"
 EVENT_IDS = itertools.count(1)
+TWILIO_PHOTO = "https://api.twilio.com/2010-04-01/Accounts/ACe2e/Messages/MM1/Media/ME1"
+SLACK_PHOTO = "https://brightway.slack.com/files/U0SHOPPER/F0PHOTO01/kettle.jpg"
 
 
 @dataclass
 class Customer:
-    """One customer on one platform: how to write as them and what reached them."""
+    """One customer on one platform: how to write as them, send a photo, and what reached them.
+
+    `photo_view` is how the agents' thread shows that photo.
+    """
 
     sender_id: str
     send: Callable[[str], None]
     received: Callable[[], List[str]]
+    send_photo: Callable[[], None]
+    photo_view: str
 
 
 @pytest.fixture(scope="module")
@@ -70,40 +78,54 @@ def assistant(fakes: PlatformFakes, desk_slack: FakeSlackApi, tmp_path_factory: 
         yield running
 
 
-def post(url: str, body: bytes, headers: Dict[str, str]) -> None:
-    """POST a signed webhook and insist it was accepted."""
+def post(url: str, body: bytes, headers: Dict[str, str]) -> str:
+    """POST a signed webhook, insist it was accepted, and return the answer's body."""
     response = httpx.post(url, content=body, headers=headers, timeout=30)
     assert response.status_code == 200, response.text
+    return response.text
 
 
 def sms_customer(assistant: RunningAssistant, fakes: PlatformFakes, phone: str) -> Customer:
-    def send(text: str) -> None:
-        params = payloads.twilio_sms_params(f"SM{next(EVENT_IDS):032d}", text, from_number=phone,
-                                            account_sid=SECRETS.account_sid)
-        post(assistant.url + "/webhooks/sms/webhook", *payloads.twilio_signed_request(SECRETS.auth_token, SECRETS.sms_public_url, params))
+    twiml_answers: List[str] = []
 
-    return Customer(f"sms:{phone}", send, lambda: [m["Body"] for m in fakes.twilio.sent_messages() if m["To"] == phone])
+    def send(text: str, media_urls: Tuple[str, ...] = ()) -> None:
+        params = payloads.twilio_sms_params(f"SM{next(EVENT_IDS):032d}", text, from_number=phone,
+                                            account_sid=SECRETS.account_sid, media_urls=media_urls)
+        signed = payloads.twilio_signed_request(SECRETS.auth_token, SECRETS.sms_public_url, params)
+        twiml_answers.append(post(assistant.url + "/webhooks/sms/webhook", *signed))
+
+    def received() -> List[str]:
+        """Texts sent through the REST API, then immediate answers in the webhook's TwiML."""
+        return [m["Body"] for m in fakes.twilio.sent_messages() if m["To"] == phone] + twiml_answers
+
+    return Customer(f"sms:{phone}", send, received, lambda: send("", (TWILIO_PHOTO,)), f"[photo] {TWILIO_PHOTO}")
 
 
 def telegram_customer(assistant: RunningAssistant, fakes: PlatformFakes, chat_id: int) -> Customer:
-    def send(text: str) -> None:
-        body = json.dumps(payloads.telegram_text_update(700000 + next(EVENT_IDS), chat_id, text)).encode()
-        post(assistant.url + "/webhooks/telegram/webhook", body,
+    def deliver(update: Dict[str, Any]) -> None:
+        post(assistant.url + "/webhooks/telegram/webhook", json.dumps(update).encode(),
              {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRETS.telegram_secret})
 
-    return Customer(f"telegram:{chat_id}", send,
-                    lambda: [m["text"] for m in fakes.telegram.sent_messages() if m["chat_id"] == str(chat_id)])
+    return Customer(f"telegram:{chat_id}",
+                    lambda text: deliver(payloads.telegram_text_update(700000 + next(EVENT_IDS), chat_id, text)),
+                    lambda: [m["text"] for m in fakes.telegram.sent_messages() if m["chat_id"] == str(chat_id)],
+                    lambda: deliver(payloads.telegram_photo_update(700000 + next(EVENT_IDS), chat_id)),
+                    "[photo] (no link: Telegram file id AgACAgQ)")
 
 
 def slack_customer(assistant: RunningAssistant, fakes: PlatformFakes, channel: str) -> Customer:
-    def send(text: str) -> None:
-        body = payloads.slack_json_body(payloads.slack_message_event(f"EvDesk{next(EVENT_IDS)}", text=text, channel=channel, user="U0SHOPPER"))
+    def send(text: str, **event_extra: Any) -> None:
+        event = payloads.slack_message_event(f"EvDesk{next(EVENT_IDS)}", text=text, channel=channel, user="U0SHOPPER",
+                                             **event_extra)
+        body = payloads.slack_json_body(event)
         post(assistant.url + "/webhooks/slack/events", body, payloads.slack_signature_headers(SECRETS.slack_secret, body))
 
     def received() -> List[str]:
         return [json.dumps(m) for m in fakes.slack.posted_messages() if m.get("channel") == channel]
 
-    return Customer(f"slack:{payloads.TEAM_ID}:{channel}", send, received)
+    photo = {"id": "F0PHOTO01", "name": "kettle.jpg", "mimetype": "image/jpeg", "permalink": SLACK_PHOTO}
+    return Customer(f"slack:{payloads.TEAM_ID}:{channel}", send, received,
+                    lambda: send("", subtype="file_share", files=[photo]), f"[photo] {SLACK_PHOTO}")
 
 
 def agent_says(assistant: RunningAssistant, thread: str, text: str) -> None:
@@ -161,12 +183,17 @@ def test_handoff_loop_through_the_slack_desk(platform: str, assistant: RunningAs
 
     customer.send("great, will it come before 6?")
     wait_for(lambda: any("before 6" in text for text in thread_posts(desk_slack, thread)), "the customer's answer in the thread")
+    customer.send_photo()
+    wait_for(lambda: any(customer.photo_view in text for text in thread_posts(desk_slack, thread)), "the photo in the thread")
+    assert not any("only read typed text" in text for text in customer.received())
 
     agent_says(assistant, thread, "resolve")
     wait_for(lambda: any("0 to 10" in text for text in customer.received()), "the bot back, asking NPS")
     customer.send("9")
     wait_for(lambda: any("Thanks for the 9" in text for text in customer.received()), "thanks for the score")
     assert query(assistant, "SELECT score FROM nps_scores WHERE conversation_id = :c", c=customer.sender_id) == [(9,)]
+    customer.send_photo()
+    wait_for(lambda: any("only read typed text" in text for text in customer.received()), "the plain answer to a photo")
     status, claimed_by, first_reply, resolved = query(
         assistant, "SELECT status, claimed_by, first_human_reply_at, resolved_at FROM handoffs WHERE id = :h", h=handoff_id)[0]
     assert (status, claimed_by) == ("resolved", "U0AGENT01") and first_reply and resolved
