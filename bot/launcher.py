@@ -16,6 +16,8 @@ MODELS_DIR = REPO_ROOT / "models"
 
 def run_assistant() -> int:
     """Bring the assistant up on local defaults and keep it running until interrupted."""
+    # Ctrl-C stops everything in order even when started from a shell that ignores it in the background.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print("Training the model if data or config changed (unchanged: a few seconds)...", flush=True)
     try:
         model = train(MODELS_DIR)
@@ -68,7 +70,7 @@ def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
         f"  Review app:        {processes.review_url}  (transcripts, metrics, agent console; add a user with",
         f"                     .venv/bin/python -m review_app create-user NAME --role lead)",
         f"  REST channel:      POST {processes.rasa_url}/webhooks/rest/webhook",
-        f"  Rasa HTTP API:     {processes.rasa_url}  (token in var/api_token)",
+        f"  Rasa HTTP API:     {processes.rasa_url}  (token in {_shown(VAR_DIR)}/api_token)",
         f"  Action server:     {processes.actions_url}",
         f"  Desk:              {processes.desk_url}/health (queue, escalations, Slack desk)",
         f"  Model:             {_shown(model)}",
