@@ -1,7 +1,10 @@
-"""`python -m bot.server_entry -m MODULE ARGS...`: run Rasa or the action server with our start-up steps.
+"""`python -m bot.server_entry -m MODULE ARGS...`: run one of our processes with our start-up steps.
 
-It runs MODULE exactly as `python -m MODULE ARGS...` would, after the start-up steps every server
-of ours needs: log records are cleaned of customer data (`bot.log_privacy`); for Rasa, custom-action
+`python -m bot run` starts every process this way (Rasa, the action server, the desk, the review
+app, and Rasa's training). It runs MODULE exactly as `python -m MODULE ARGS...` would, after the
+start-up steps every process of ours needs: log records are cleaned of customer data
+(`bot.log_privacy`); library loggers and warnings are quiet at the default level
+(`bot.library_logging`); for Rasa, custom-action
 answers are checked with a validator built once (`bot.action_answer_check`) and event classes are
 found by name in an index (`bot.event_types`).
 """
@@ -12,7 +15,7 @@ import runpy
 import sys
 from typing import Any, Callable, List, Optional
 
-from bot import log_privacy
+from bot import library_logging, log_privacy
 
 
 def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runpy.run_module) -> int:
@@ -22,6 +25,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         print("usage: python -m bot.server_entry -m rasa run [rasa options]", file=sys.stderr)
         return 2
     log_privacy.install()
+    library_logging.quiet()
     if args[1] == "rasa":
         from bot import action_answer_check, event_types
 
