@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from pathlib import Path
 
 from bot.assistant_processes import AssistantProcesses, StartupError, train
+from bot.local_ports import PortSettingError, local_ports
 from bot.settings import REPO_ROOT
 
 VAR_DIR = REPO_ROOT / "var"
@@ -16,6 +16,11 @@ MODELS_DIR = REPO_ROOT / "models"
 
 def run_assistant() -> int:
     """Bring the assistant up on local defaults and keep it running until interrupted."""
+    try:
+        ports = local_ports()
+    except PortSettingError as error:
+        print(error)
+        return 1
     print("Training the model if data or config changed (unchanged: a few seconds)...", flush=True)
     try:
         model = train(MODELS_DIR)
@@ -25,10 +30,10 @@ def run_assistant() -> int:
     processes = AssistantProcesses(
         model=model,
         var_dir=VAR_DIR,
-        rasa_port=int(os.environ.get("BRIGHTWAY_RASA_PORT", "5005")),
-        actions_port=int(os.environ.get("BRIGHTWAY_ACTIONS_PORT", "5055")),
-        desk_port=int(os.environ.get("BRIGHTWAY_DESK_PORT", "5057")),
-        review_port=int(os.environ.get("BRIGHTWAY_REVIEW_PORT", "8080")),
+        rasa_port=ports.rasa,
+        actions_port=ports.actions,
+        desk_port=ports.desk,
+        review_port=ports.review,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

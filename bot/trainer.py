@@ -15,6 +15,7 @@ from bot.assistant_processes import StartupError
 from bot.chat import read_token
 from bot.data_lint import LintSettings, check_data, run_rasa_validate
 from bot.fast_retrain import retrain
+from bot.local_ports import PortSettingError, rasa_url
 from bot.nlu_comparison import DEFAULT_MARGIN, accuracy_gate, describe_changes
 from bot.nlu_evaluation import ACCEPTED_REPORT, FULL_MODELS, LATEST_REPORT, EvalOptions, accept, read_report
 from bot.nlu_evaluation import run_eval as evaluate
@@ -55,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     finetune.add_argument("--model", type=Path, help="model to start from (default: newest in models/)")
 
     watch = commands.add_parser("watch", help="retrain on every saved data change and load it into the running assistant")
-    watch.add_argument("--url", default="http://127.0.0.1:5005", help="the running Rasa server (make run)")
+    watch.add_argument("--url", default=None,
+                       help="the running Rasa server (default: http://127.0.0.1:$BRIGHTWAY_RASA_PORT, as `bot run` uses)")
     watch.add_argument("--no-load", action="store_true", help="only retrain; do not load into the assistant")
     watch.add_argument("--interval", type=float, default=1.0, help="seconds between checks for changes")
     return parser
@@ -128,9 +130,18 @@ def run_finetune(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def assistant_loader(url: Optional[str] = None) -> RasaModelLoader:
+    """Loads models into the assistant at `url`, by default the one `bot run` starts (BRIGHTWAY_RASA_PORT)."""
+    return RasaModelLoader(url or rasa_url(), read_token())
+
+
 def run_watch(args: argparse.Namespace, out: TextIO) -> int:
     """`watch`: retrain in this warm process whenever a training file changes."""
-    assistant = None if args.no_load else RasaModelLoader(args.url, read_token())
+    try:
+        assistant = None if args.no_load else assistant_loader(args.url)
+    except PortSettingError as error:
+        print(error, file=out)
+        return 2
     watch = TrainingWatch(ProjectPaths(), FULL_MODELS, load_model=assistant.load_model if assistant else None, out=out)
     watch.run(args.interval)
     return 0
