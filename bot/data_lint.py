@@ -16,6 +16,7 @@ from typing import Callable, List, Optional, Set, TextIO
 from bot.catalogue import Catalogue
 from bot.lint_entities import entities_never_annotated, entities_outside_domain, unknown_products
 from bot.lint_examples import duplicates_across_intents, near_duplicates
+from bot.lint_files import malformed_files
 from bot.lint_findings import Finding, Severity, count_errors, sorted_findings
 from bot.lint_intents import domain_intents_unused, intents_outside_domain, missing_responses, too_few_examples
 from bot.training_sources import (
@@ -40,6 +41,9 @@ class LintSettings:
 
 def run_lints(paths: ProjectPaths, settings: LintSettings = LintSettings()) -> List[Finding]:
     """Every project lint on the data at `paths`, sorted errors first."""
+    unreadable = malformed_files(paths)
+    if unreadable:
+        return sorted_findings(unreadable)
     try:
         data = load_trainer_data(paths)
     except SourceError as error:
@@ -142,6 +146,13 @@ def check_data(
 ) -> int:
     """Run Rasa's validation (unless `rasa_validate` is None) and the lints; 0 when nothing is an error."""
     paths = paths or ProjectPaths()
+    unreadable = sorted_findings(malformed_files(paths))
+    if unreadable:
+        for finding in unreadable:
+            print(finding, file=out)
+        print(f"check-data FAILED: {len(unreadable)} file problem(s) above stop Rasa and the lints from reading "
+              "the data; fix them (each names the file and line), then run it again.", file=out)
+        return 1
     rasa_code = 0
     if rasa_validate is not None:
         print("Running rasa data validate ...", file=out, flush=True)

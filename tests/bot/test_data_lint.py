@@ -100,10 +100,10 @@ def test_near_duplicate_search_is_fast_on_2500_examples() -> None:
 def test_invalid_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(BROKEN.root, project)
-    (project / "data" / "nlu" / "greet.yml").write_text("nlu:\n- intent: greet\n  examples: |\n - [oops\n\t- x\n")
+    (project / "data" / "nlu" / "greet.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n - [oops\n')
     [finding] = run_lints(ProjectPaths(project))
     assert finding.check == "yaml-syntax"
-    assert finding.where.file == "data/nlu/greet.yml"
+    assert str(finding.where) == "data/nlu/greet.yml:5"
     assert "indentation" in finding.fix
 
 
