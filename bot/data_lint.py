@@ -15,12 +15,12 @@ from typing import Callable, List, Optional, Set, TextIO
 
 from bot.catalogue import Catalogue
 from bot.lint_entities import entities_never_annotated, entities_outside_domain, unknown_products
-from bot.lint_examples import duplicates_across_intents, near_duplicates
+from bot.lint_examples import duplicates_across_intents, near_duplicates, regression_copies
 from bot.lint_files import malformed_files
 from bot.lint_findings import Finding, Severity, count_errors, sorted_findings
 from bot.lint_intents import domain_intents_unused, intents_outside_domain, missing_responses, too_few_examples
 from bot.training_sources import (
-    Location, ProjectPaths, SourceError, TrainerData, load_trainer_data, read_code_responses,
+    Location, NluExample, ProjectPaths, SourceError, TrainerData, load_trainer_data, read_code_responses, read_nlu_file,
 )
 
 WARNING_RECORD = re.compile(r"^\S.*?\.py:\d+: (?P<category>\w+): (?P<message>.*)$")
@@ -61,8 +61,17 @@ def run_lints(paths: ProjectPaths, settings: LintSettings = LintSettings()) -> L
         + entities_outside_domain(data)
         + entities_never_annotated(data)
         + catalogue_findings(data, paths)
+        + regression_copies(data.examples, regression_phrasings(paths))
     )
     return sorted_findings(findings)
+
+
+def regression_phrasings(paths: ProjectPaths) -> List[NluExample]:
+    """The frozen regression set's phrasings with their lines (none when the project has no such file)."""
+    frozen = TrainerData()
+    if paths.regression_set.exists():
+        read_nlu_file(paths.regression_set, paths, frozen)
+    return frozen.examples
 
 
 def catalogue_findings(data: TrainerData, paths: ProjectPaths) -> List[Finding]:

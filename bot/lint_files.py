@@ -190,10 +190,11 @@ def malformed_nlu_file(path: Path, paths: ProjectPaths) -> List[Finding]:
 
 
 def malformed_files(paths: ProjectPaths) -> List[Finding]:
-    """File-level problems in every data file: the NLU files, domain, rules, stories and catalogue."""
+    """File-level problems in every data file: the NLU files, the regression set, domain, rules, stories, catalogue."""
     findings: List[Finding] = []
-    for path in nlu_files(paths):
-        findings += malformed_nlu_file(path, paths)
+    for path in [*nlu_files(paths), paths.regression_set]:
+        if path.exists():
+            findings += malformed_nlu_file(path, paths)
     for path in (paths.domain, paths.rules, paths.stories, paths.catalogue):
         if path.exists():
             document, problems = parse(path, paths)

@@ -158,3 +158,18 @@ def test_when_rasa_fails_its_error_lines_are_all_shown() -> None:
         "rasa data validate: YamlSyntaxException: Failed to read 'domain.yml'.",
         'rasa data validate:   in "domain.yml", line 3, column 2:',
     ]
+
+
+def test_a_regression_phrasing_copied_into_training_data_is_an_error(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(BROKEN.root, project)
+    (project / "tests").mkdir()
+    (project / "tests" / "nlu_regression.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - Hiya there!\n    - never copied\n'
+    )
+    greet = project / "data" / "nlu" / "greet.yml"
+    greet.write_text(greet.read_text().replace("examples: |\n", "examples: |\n    - hiya there\n", 1))
+    [finding] = [f for f in run_lints(ProjectPaths(project)) if f.check == "copied-from-regression-set"]
+    assert finding.severity == Severity.ERROR
+    assert "'hiya there' is a phrasing of the frozen regression set (tests/nlu_regression.yml:5)" in finding.problem
+    assert finding.where.file == "data/nlu/greet.yml"
