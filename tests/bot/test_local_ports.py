@@ -103,3 +103,12 @@ def test_watch_loads_models_into_the_port_bot_run_uses(
     assert message == f"the running assistant at http://127.0.0.1:{rasa_port} now uses m.tar.gz"
     assert RecordingRasa.requests == [("PUT", "/model")]
     assert assistant_loader("http://127.0.0.1:9").url == "http://127.0.0.1:9"
+
+
+def test_bot_run_reads_its_ports_through_the_same_function() -> None:
+    env = {**os.environ, "BRIGHTWAY_ACTIONS_PORT": "5o55"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    assert "BRIGHTWAY_ACTIONS_PORT='5o55' is not a port number" in result.stdout
