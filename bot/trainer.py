@@ -15,14 +15,15 @@ from bot.assistant_processes import StartupError
 from bot.chat import read_token
 from bot.data_lint import LintSettings, check_data, run_rasa_validate
 from bot.fast_retrain import retrain
-from bot.local_ports import PortSettingError, rasa_url
 from bot.library_log import TRAINER_LOG, library_output_to
+from bot.local_ports import PortSettingError, rasa_url
 from bot.nlu_comparison import DEFAULT_MARGIN, DEFAULT_REGRESSION_MARGIN, accuracy_gate, describe_changes
 from bot.nlu_evaluation import ACCEPTED_REPORT, FULL_MODELS, LATEST_REPORT, EvalOptions, accept, read_report
 from bot.nlu_evaluation import run_eval as evaluate
 from bot.nlu_misses import describe_misses
 from bot.training_sources import ProjectPaths
 from bot.training_watch import RasaModelLoader, TrainingWatch
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of every sub-command."""
@@ -41,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--all-misses", action="store_true",
                           help="list the misses of every intent (default: of every intent that changed)")
     evaluate.add_argument("--accept", action="store_true", help="then make this report the accepted one")
-    evaluate.add_argument("--gate", action="store_true", help="exit 1 when held-out accuracy fell below the margin")
+    evaluate.add_argument("--gate", action="store_true", help="exit 1 when held-out or regression-set accuracy fell below its margin")
     evaluate.add_argument("--margin", type=float, default=DEFAULT_MARGIN, help=f"gate margin (default {DEFAULT_MARGIN})")
     evaluate.add_argument("--regression-margin", type=float, default=DEFAULT_REGRESSION_MARGIN,
                           help=f"allowed drop on tests/nlu_regression.yml (default {DEFAULT_REGRESSION_MARGIN})")
