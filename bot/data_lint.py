@@ -18,7 +18,10 @@ from bot.lint_entities import entities_never_annotated, entities_outside_domain,
 from bot.lint_examples import duplicates_across_intents, near_duplicates, regression_copies
 from bot.lint_files import malformed_files
 from bot.lint_findings import Finding, Severity, count_errors, sorted_findings
-from bot.lint_intents import domain_intents_unused, intents_outside_domain, missing_responses, too_few_examples
+from bot.lint_intents import (
+    domain_intents_unused, intents_outside_domain, intents_without_regression_phrasings, missing_responses,
+    too_few_examples,
+)
 from bot.training_sources import (
     Location, NluExample, ProjectPaths, SourceError, TrainerData, load_trainer_data, read_code_responses, read_nlu_file,
 )
@@ -61,7 +64,7 @@ def run_lints(paths: ProjectPaths, settings: LintSettings = LintSettings()) -> L
         + entities_outside_domain(data)
         + entities_never_annotated(data)
         + catalogue_findings(data, paths)
-        + regression_copies(data.examples, regression_phrasings(paths))
+        + regression_findings(data, paths)
     )
     return sorted_findings(findings)
 
@@ -72,6 +75,16 @@ def regression_phrasings(paths: ProjectPaths) -> List[NluExample]:
     if paths.regression_set.exists():
         read_nlu_file(paths.regression_set, paths, frozen)
     return frozen.examples
+
+
+def regression_findings(data: TrainerData, paths: ProjectPaths) -> List[Finding]:
+    """Training examples copied from the regression set, and intents it does not cover (when the project has one)."""
+    if not paths.regression_set.exists():
+        return []
+    frozen = regression_phrasings(paths)
+    return regression_copies(data.examples, frozen) + intents_without_regression_phrasings(
+        data, [phrase.intent for phrase in frozen], paths.relative(paths.regression_set),
+    )
 
 
 def catalogue_findings(data: TrainerData, paths: ProjectPaths) -> List[Finding]:

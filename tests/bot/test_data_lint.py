@@ -169,7 +169,16 @@ def test_a_regression_phrasing_copied_into_training_data_is_an_error(tmp_path: P
     )
     greet = project / "data" / "nlu" / "greet.yml"
     greet.write_text(greet.read_text().replace("examples: |\n", "examples: |\n    - hiya there\n", 1))
-    [finding] = [f for f in run_lints(ProjectPaths(project)) if f.check == "copied-from-regression-set"]
+    found = run_lints(ProjectPaths(project))
+    [finding] = [f for f in found if f.check == "copied-from-regression-set"]
     assert finding.severity == Severity.ERROR
     assert "'hiya there' is a phrasing of the frozen regression set (tests/nlu_regression.yml:5)" in finding.problem
     assert finding.where.file == "data/nlu/greet.yml"
+    uncovered = [f for f in found if f.check == "intent-not-in-regression-set"]
+    assert "order_status" in {f.problem.split("'")[1] for f in uncovered}
+    assert "greet" not in {f.problem.split("'")[1] for f in uncovered}
+    assert all(f.severity == Severity.WARNING for f in uncovered)
+
+
+def test_without_a_regression_set_nothing_about_it_is_reported(findings: List[Finding]) -> None:
+    assert not [f for f in findings if f.check in ("copied-from-regression-set", "intent-not-in-regression-set")]
