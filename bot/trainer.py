@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional, TextIO
+from typing import Any, Dict, List, Optional, TextIO
 
 from bench.nlu_eval import format_report
 from bot.assistant_processes import StartupError
@@ -17,8 +17,10 @@ from bot.data_lint import LintSettings, check_data, run_rasa_validate
 from bot.fast_retrain import retrain
 from bot.library_log import TRAINER_LOG, library_output_to
 from bot.local_ports import PortSettingError, rasa_url
-from bot.nlu_comparison import DEFAULT_MARGIN, DEFAULT_REGRESSION_MARGIN, accuracy_gate, describe_changes
-from bot.nlu_evaluation import ACCEPTED_REPORT, FULL_MODELS, LATEST_REPORT, EvalOptions, accept, read_report
+from bot.nlu_comparison import DEFAULT_MARGIN, DEFAULT_REGRESSION_MARGIN, GateResult, accuracy_gate, describe_changes
+from bot.nlu_evaluation import (
+    ACCEPTED_REPORT, FULL_MODELS, LATEST_REPORT, EvalOptions, EvalResult, accept, read_report,
+)
 from bot.nlu_evaluation import run_eval as evaluate
 from bot.nlu_misses import describe_misses
 from bot.training_sources import ProjectPaths
@@ -73,6 +75,25 @@ def run_check_data(args: argparse.Namespace, out: TextIO) -> int:
     return check_data(settings=settings, out=out, rasa_validate=None if args.skip_rasa else run_rasa_validate)
 
 
+def print_eval(result: EvalResult, accepted: Optional[Dict[str, Any]], args: argparse.Namespace, out: TextIO) -> GateResult:
+    """The eval report: per dataset its figures and the misses of the intents that changed, then the
+    comparison with the accepted report and the gate's verdict (returned)."""
+    before = accepted or {}
+    print("\n== Held-out split of data/nlu ==\n" + format_report(result.heldout), file=out)
+    print("\n" + "\n".join(describe_misses(
+        "held-out split", result.latest["heldout"], before.get("heldout"), args.all_misses)), file=out)
+    if result.regression is not None:
+        print(f"\n== {result.regression.data} ==\n" + format_report(result.regression), file=out)
+        print("\n" + "\n".join(describe_misses(
+            "regression set", result.latest["regression"], before.get("regression"), args.all_misses)), file=out)
+    if result.dev is not None:
+        print(f"\n== {result.dev.data} ==\n" + format_report(result.dev), file=out)
+    print("\n" + describe_changes(result.latest, accepted), file=out)
+    verdict = accuracy_gate(result.latest, accepted, args.margin, args.regression_margin)
+    print(f"\ngate: {'passed' if verdict.passed else 'FAILED'}: {verdict.message}", file=out)
+    return verdict
+
+
 def run_eval(args: argparse.Namespace, out: TextIO) -> int:
     """`eval`: run, print the figures and the comparison, optionally accept and gate."""
     options = EvalOptions()
@@ -86,19 +107,7 @@ def run_eval(args: argparse.Namespace, out: TextIO) -> int:
     except StartupError as error:
         print(error, file=out)
         return 1
-    accepted = read_report(ACCEPTED_REPORT) or {}
-    print("\n== Held-out split of data/nlu ==\n" + format_report(result.heldout), file=out)
-    print("\n" + "\n".join(describe_misses(
-        "held-out split", result.latest["heldout"], accepted.get("heldout"), args.all_misses)), file=out)
-    if result.regression is not None:
-        print(f"\n== {result.regression.data} ==\n" + format_report(result.regression), file=out)
-        print("\n" + "\n".join(describe_misses(
-            "regression set", result.latest["regression"], accepted.get("regression"), args.all_misses)), file=out)
-    if result.dev is not None:
-        print(f"\n== {result.dev.data} ==\n" + format_report(result.dev), file=out)
-    print("\n" + describe_changes(result.latest, accepted or None), file=out)
-    verdict = accuracy_gate(result.latest, accepted or None, args.margin, args.regression_margin)
-    print(f"\ngate: {'passed' if verdict.passed else 'FAILED'}: {verdict.message}", file=out)
+    verdict = print_eval(result, read_report(ACCEPTED_REPORT), args, out)
     print(f"\nwrote {LATEST_REPORT} and {options.confusion_png}; library warnings in {TRAINER_LOG}", file=out)
     if args.accept:
         print(f"accepted: {accept()} (commit it with the data change)", file=out)
