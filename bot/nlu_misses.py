@@ -63,7 +63,8 @@ def miss_line(miss: Miss, new: bool) -> str:
 
 
 def describe_misses(label: str, latest: Section, accepted: Optional[Section], every_intent: bool = False) -> List[str]:
-    """Per intent that changed (or every intent), all its misses: the ones it lost, then the ones it took."""
+    """Per intent that changed (or every intent), all its misses: the ones it lost, the ones it took,
+    and the accepted report's misses it now gets right."""
     all_misses = misses(latest)
     intents = sorted(intents_of(all_misses)) if every_intent else changed_intents(latest, accepted)
     scope = "every intent" if every_intent else "intents that changed since the accepted report"
@@ -71,6 +72,7 @@ def describe_misses(label: str, latest: Section, accepted: Optional[Section], ev
     if not intents:
         return lines + ["  none"]
     fresh = {miss_key(miss) for miss in new_misses(latest, accepted)} if accepted else set()
+    fixed = fixed_misses(latest, accepted)
     scores: Dict[str, Any] = dict(latest.get("per_intent") or {})
     for intent in intents:
         lost = [m for m in all_misses if m["gold"] == intent]
@@ -79,4 +81,6 @@ def describe_misses(label: str, latest: Section, accepted: Optional[Section], ev
         lines.append(f"  {intent}: {len(lost)} of {support} missed, {len(taken)} taken from other intents")
         lines += [f"    missed {miss_line(m, miss_key(m) in fresh)}" for m in lost]
         lines += [f"    took   {miss_line(m, miss_key(m) in fresh)}" for m in taken]
+        lines += [f"    right now, missed before: {m['gold']} -> {m['predicted']}: {m['text']}"
+                  for m in fixed if intent in (m["gold"], m["predicted"])]
     return lines

@@ -29,6 +29,8 @@ def test_only_intents_whose_misses_changed_and_new_intents_count_as_changed() ->
     assert new_misses(latest, ACCEPTED) == [miss("order status pls", "order_status", "gift_wrapping")]
     fixed = section([], refund=20, payment=15, order_status=20, greet=8)
     assert changed_intents(fixed, ACCEPTED) == ["payment", "refund"]
+    listed = describe_misses("held-out split", fixed, ACCEPTED)
+    assert "    right now, missed before: refund -> payment: money back now" in listed
 
 
 def test_every_miss_of_a_changed_intent_is_listed_and_new_ones_marked() -> None:
