@@ -93,8 +93,11 @@ def newest_model(models_dir: Path) -> Optional[Path]:
     return models[-1] if models else None
 
 
-def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = ()) -> Path:
-    """Train with Rasa (it skips the work when data and config are unchanged); return the model."""
+def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = (), log: Optional[Path] = None) -> Path:
+    """Train with Rasa (it skips the work when data and config are unchanged); return the model.
+
+    With `log`, Rasa's output is appended to that file instead of the terminal.
+    """
     command = [
         *PRIVATE_LOGS, "rasa", "train",
         "--config", str(root / "config.yml"),
@@ -104,10 +107,16 @@ def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = 
         "--out", str(models_dir),
         *extra_args,
     ]
-    result = subprocess.run(command, cwd=root)
+    if log is None:
+        result = subprocess.run(command, cwd=root)
+    else:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as output:
+            result = subprocess.run(command, cwd=root, stdout=output, stderr=subprocess.STDOUT)
     model = newest_model(models_dir)
     if result.returncode != 0 or model is None:
-        raise StartupError("Training failed: see the messages above (file and line of the problem).")
+        where = f"the end of {log}" if log else "the messages above"
+        raise StartupError(f"Training failed: see {where} (file and line of the problem).")
     return model
 
 

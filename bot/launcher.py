@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from bot.assistant_processes import AssistantProcesses, StartupError, train
+from bot.local_ports import PortSettingError, local_ports
 from bot.settings import REPO_ROOT
 
 VAR_DIR = Path(os.environ.get("BRIGHTWAY_VAR_DIR") or REPO_ROOT / "var")
@@ -18,6 +19,11 @@ def run_assistant() -> int:
     """Bring the assistant up on local defaults and keep it running until interrupted."""
     # Ctrl-C stops everything in order even when started from a shell that ignores it in the background.
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        ports = local_ports()
+    except PortSettingError as error:
+        print(error)
+        return 1
     print("Training the model if data or config changed (unchanged: a few seconds)...", flush=True)
     try:
         model = train(MODELS_DIR)
@@ -27,10 +33,10 @@ def run_assistant() -> int:
     processes = AssistantProcesses(
         model=model,
         var_dir=VAR_DIR,
-        rasa_port=int(os.environ.get("BRIGHTWAY_RASA_PORT", "5005")),
-        actions_port=int(os.environ.get("BRIGHTWAY_ACTIONS_PORT", "5055")),
-        desk_port=int(os.environ.get("BRIGHTWAY_DESK_PORT", "5057")),
-        review_port=int(os.environ.get("BRIGHTWAY_REVIEW_PORT", "8080")),
+        rasa_port=ports.rasa,
+        actions_port=ports.actions,
+        desk_port=ports.desk,
+        review_port=ports.review,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

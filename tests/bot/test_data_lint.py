@@ -100,10 +100,10 @@ def test_near_duplicate_search_is_fast_on_2500_examples() -> None:
 def test_invalid_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(BROKEN.root, project)
-    (project / "data" / "nlu" / "greet.yml").write_text("nlu:\n- intent: greet\n  examples: |\n - [oops\n\t- x\n")
+    (project / "data" / "nlu" / "greet.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n - [oops\n')
     [finding] = run_lints(ProjectPaths(project))
     assert finding.check == "yaml-syntax"
-    assert finding.where.file == "data/nlu/greet.yml"
+    assert str(finding.where) == "data/nlu/greet.yml:5"
     assert "indentation" in finding.fix
 
 
@@ -158,3 +158,27 @@ def test_when_rasa_fails_its_error_lines_are_all_shown() -> None:
         "rasa data validate: YamlSyntaxException: Failed to read 'domain.yml'.",
         'rasa data validate:   in "domain.yml", line 3, column 2:',
     ]
+
+
+def test_a_regression_phrasing_copied_into_training_data_is_an_error(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(BROKEN.root, project)
+    (project / "tests").mkdir()
+    (project / "tests" / "nlu_regression.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - Hiya there!\n    - never copied\n'
+    )
+    greet = project / "data" / "nlu" / "greet.yml"
+    greet.write_text(greet.read_text().replace("examples: |\n", "examples: |\n    - hiya there\n", 1))
+    found = run_lints(ProjectPaths(project))
+    [finding] = [f for f in found if f.check == "copied-from-regression-set"]
+    assert finding.severity == Severity.ERROR
+    assert "'hiya there' is a phrasing of the frozen regression set (tests/nlu_regression.yml:5)" in finding.problem
+    assert finding.where.file == "data/nlu/greet.yml"
+    uncovered = [f for f in found if f.check == "intent-not-in-regression-set"]
+    assert "order_status" in {f.problem.split("'")[1] for f in uncovered}
+    assert "greet" not in {f.problem.split("'")[1] for f in uncovered}
+    assert all(f.severity == Severity.WARNING for f in uncovered)
+
+
+def test_without_a_regression_set_nothing_about_it_is_reported(findings: List[Finding]) -> None:
+    assert not [f for f in findings if f.check in ("copied-from-regression-set", "intent-not-in-regression-set")]
