@@ -24,11 +24,13 @@ def run_assistant() -> int:
     except PortSettingError as error:
         print(error)
         return 1
-    print("Training the model if data or config changed (unchanged: a few seconds)...", flush=True)
+    train_log = VAR_DIR / "train.log"
+    print(f"Training the model if data or config changed (unchanged: a few seconds; log: {_shown(train_log)})...",
+          flush=True)
     try:
-        model = train(MODELS_DIR)
+        model = train(MODELS_DIR, log=train_log)
     except StartupError as error:
-        print(error)
+        print(_last_lines(train_log), error, sep="\n")
         return 1
     processes = AssistantProcesses(
         model=model,
@@ -65,6 +67,14 @@ def _stop_in_order(processes: AssistantProcesses) -> None:
     print("\nStopping (the desk and review app first, then Rasa and the action server)...", flush=True)
     processes.stop(report=lambda line: print(line, flush=True))
     print("Stopped.", flush=True)
+
+
+def _last_lines(log: Path, count: int = 25) -> str:
+    """The end of a log file, where Rasa names the file and line of a training problem."""
+    try:
+        return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-count:])
+    except OSError:
+        return ""
 
 
 def _print_welcome(processes: AssistantProcesses, model: Path) -> None:

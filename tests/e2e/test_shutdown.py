@@ -111,7 +111,8 @@ def test_ctrl_c_stops_desk_and_review_app_before_rasa_and_leaves_no_traceback(
     ports = [env[f"BRIGHTWAY_{name}_PORT"] for name in ("RASA", "ACTIONS", "DESK", "REVIEW")]
     assert [port for port in ports if listening(port)] == []
     logs = {path.name: path.read_text(errors="replace") for path in tmp_path.glob("*.log")}
-    assert set(logs) == {"action_server.log", "rasa_server.log", "desk.log", "review_app.log"}
+    assert set(logs) == {"train.log", "action_server.log", "rasa_server.log", "desk.log", "review_app.log"}
+    assert [line for line in lines if "warning" in line.lower()] == [], "a clean start prints no warnings"
     assert [name for name, text in logs.items() if "Traceback" in text] == []
     assert "Traceback" not in "".join(output)
     assert "unreachable" not in logs["desk.log"]
