@@ -9,7 +9,7 @@ from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_action import ServiceAction, conversation_channel, customer_display
-from bot.escalation import REASON_ASKED, EscalationDecision, customer_turns_since_handoff, decide
+from bot.handoff.escalation import REASON_ASKED, EscalationDecision, customer_turns_since_handoff, decide
 from bot.transcript import transcript_from_events
 
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_action import ServiceAction, conversation_channel
 from bot.nps_answer import parse_nps_score
-from bot.nps_store import NpsStore
+from bot.records.nps_store import NpsStore
 
 
 def ask_nps_if_allowed(nps: NpsStore, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_action import ServiceAction
-from bot.orders import Order, find_order_id_in_text, looks_like_order_id, normalise_order_id
+from bot.shop.orders import Order, find_order_id_in_text, looks_like_order_id, normalise_order_id
 
 
 def order_id_from(tracker: Tracker) -> Optional[str]:

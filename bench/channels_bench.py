@@ -382,7 +382,7 @@ def start_builtin_server(model: Path, var_dir: Path, actions_port: int, fakes, s
     """Start server B sharing server A's action server, with its own tracker store."""
     import yaml
 
-    from bot.assistant_processes import write_endpoints
+    from bot.launcher.processes import write_endpoints
     from tests.e2e.running_assistant import free_port
 
     var_dir.mkdir(parents=True, exist_ok=True)
@@ -494,7 +494,7 @@ def table(measurements: Sequence[Measurement]) -> str:
 
 def run_bench(conversations: int, messages: int, rounds: int, with_builtins: bool) -> List[Measurement]:
     """Start everything, measure every channel, stop everything."""
-    from bot.assistant_processes import train
+    from bot.launcher.processes import train
     from tests.fakes.channel_assistant import PlatformSecrets, assistant_with_channels, platform_fakes
 
     script = list(itertools.islice(itertools.cycle(SCRIPT), messages))

@@ -21,7 +21,7 @@ from typing import List
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bot.assistant_processes import train  # noqa: E402
+from bot.launcher.processes import train  # noqa: E402
 from tests.e2e.running_assistant import running_assistant  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
 

@@ -23,9 +23,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from bot.assistant_processes import newest_model, train  # noqa: E402
-from bot.training_sources import ProjectPaths  # noqa: E402
-from bot.training_watch import TrainingWatch  # noqa: E402
+from bot.launcher.processes import newest_model, train  # noqa: E402
+from bot.trainer.training_sources import ProjectPaths  # noqa: E402
+from bot.trainer.watch import TrainingWatch  # noqa: E402
 
 CHANGED_FILE = Path("data") / "nlu" / "greet.yml"
 ANCHOR = "    - hello\n"
@@ -50,7 +50,7 @@ def add_example(paths: ProjectPaths, number: int) -> None:
 
 
 def rasa_train(paths: ProjectPaths, models: Path, extra: Sequence[str] = ()) -> float:
-    """Seconds for one `rasa train` command, as `make train` runs it (`bot.assistant_processes.train`)."""
+    """Seconds for one `rasa train` command, as `make train` runs it (`bot.launcher.processes.train`)."""
     started = time.perf_counter()
     train(models, paths.root, extra)
     return time.perf_counter() - started

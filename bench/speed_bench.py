@@ -139,7 +139,7 @@ def render(outcome: Outcome, options: Options, command: str, elapsed_s: float) -
         "- RSS: VmRSS from /proc after the run. 'All server processes' adds, for ours, the action server(s) "
         "and, with 2 instances, Redis. Desk and review app are not started (not on a message's path).",
         "- Two instances: alternate messages of a conversation go to alternate instances; they share the "
-        "SQLite files, the conversation lock is `bot.lock_store.RedisTicketLockStore` on a real "
+        "SQLite files, the conversation lock is `bot.server.lock_store.RedisTicketLockStore` on a real "
         "redis-server, webhook dedupe is on the same Redis.",
         "- Telegram pacing lifted (TELEGRAM_PACE_PER_SECOND=1000).",
         "",

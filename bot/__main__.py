@@ -23,14 +23,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "run":
-        from bot.launcher import run_assistant
+        from bot.launcher.run import run_assistant
 
         return run_assistant()
     if args.command == "desk":
         import uvicorn
 
-        from bot.database import SchemaOutdatedError
-        from bot.desk_server import desk_app_from_env
+        from bot.records.database import SchemaOutdatedError
+        from desk.server import desk_app_from_env
 
         try:
             app = desk_app_from_env()
@@ -40,8 +40,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", ws="none")
         return 0
     if args.command == "train":
-        from bot.assistant_processes import StartupError, train
-        from bot.launcher import MODELS_DIR
+        from bot.launcher.processes import StartupError, train
+        from bot.launcher.run import MODELS_DIR
 
         try:
             print(train(MODELS_DIR))
@@ -49,8 +49,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(error)
             return 1
         return 0
-    from bot.chat import run_chat
-    from bot.local_ports import PortSettingError, rasa_url
+    from bot.launcher.terminal_chat import run_chat
+    from bot.server.local_ports import PortSettingError, rasa_url
 
     try:
         url = args.url or rasa_url()

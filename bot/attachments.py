@@ -1,7 +1,7 @@
 """What a customer's message without text held (photo, voice note, sticker…), in words an agent reads.
 
 Channels translate each platform's payload into these plain types; the rules in
-`bot.non_text_messages` and the agents' view ("[photo] https://…") work only on them.
+`bot.handoff.non_text_messages` and the agents' view ("[photo] https://…") work only on them.
 """
 
 from __future__ import annotations

@@ -7,20 +7,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from bot.business_hours import BusinessHours
-from bot.catalogue import Catalogue
 from bot.clock import Clock, system_clock
-from bot.database import create_database_engine, create_schema
-from bot.desk import Desk, LogDesk
-from bot.feedback_store import FeedbackStore
 from bot.frustration import FrustrationScorer
-from bot.handoff import HandoffService
-from bot.handoff_store import HandoffStore
-from bot.nps_store import NpsStore
-from bot.orders import OrderBook, YamlOrderBook
-from bot.policies import PolicyBook
+from bot.handoff.business_hours import BusinessHours
+from bot.handoff.desk_notice import Desk, LogDesk
+from bot.handoff.start import HandoffService
+from bot.handoff.store import HandoffStore
+from bot.records.database import create_database_engine
+from bot.records.feedback_store import FeedbackStore
+from bot.records.nps_store import NpsStore
+from bot.records.schema_migrations import create_schema
+from bot.records.ticket_store import TicketStore
 from bot.settings import REPO_ROOT, Settings, load_settings
-from bot.ticket_store import TicketStore
+from bot.shop.catalogue import Catalogue
+from bot.shop.company_policies import PolicyBook
+from bot.shop.orders import OrderBook, YamlOrderBook
 
 SHOP_DATA = REPO_ROOT / "data" / "shop"
 VAR_DIR = REPO_ROOT / "var"

@@ -1,4 +1,4 @@
-"""Hand a message without text to the bot's rule (`bot.non_text_messages`) and act on its outcome.
+"""Hand a message without text to the bot's rule (`bot.handoff.non_text_messages`) and act on its outcome.
 
 During a handoff the message goes to Rasa as the agent's view ("[photo] https://…"): the paused
 conversation records it and the desk shows it to the agent. Otherwise the caller gets the one
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.attachments import NonTextMessage
-from bot.handoff_store import HandoffStore, handoffs_table
-from bot.non_text_messages import NonTextRule
+from bot.handoff.non_text_messages import NonTextRule
+from bot.handoff.store import HandoffStore, handoffs_table
 from channels.background import BackgroundTasks
 from channels.handover import InboundMessage, OnNewMessage, hand_to_rasa
 from channels.sql_calls import run_sql
@@ -25,7 +25,7 @@ ATTACHMENTS_KEY = "attachments"
 
 
 class HandoffPresence:
-    """`bot.non_text_messages.AgentPresence` read from the handoff store (inline on SQLite)."""
+    """`bot.handoff.non_text_messages.AgentPresence` read from the handoff store (inline on SQLite)."""
 
     def __init__(self, engine: Engine) -> None:
         """Read handoffs through `engine`, the project database."""

@@ -8,7 +8,7 @@ from typing import Mapping, Optional
 
 from sqlalchemy.engine import Engine
 
-from bot.non_text_messages import NonTextRule
+from bot.handoff.non_text_messages import NonTextRule
 from channels.background import BackgroundTasks
 from channels.clock import Clock, SystemClock
 from channels.dedupe import Deduplicator

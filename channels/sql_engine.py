@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from bot.database import create_database_engine, create_sqlite_engine_for_small_writes, sqlite_file_path
+from bot.records.database import create_database_engine, create_sqlite_engine_for_small_writes, sqlite_file_path
 
 
 def open_channel_engine(url: str) -> Engine:

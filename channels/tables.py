@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.database import metadata
+from bot.records.database import metadata
 
 ttl_entries = sa.Table(
     "channel_ttl_entries",

@@ -6,7 +6,8 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from bot.database import create_database_engine, load_table_definitions
+from bot.records.database import create_database_engine
+from bot.records.tables import load_table_definitions
 from bot.settings import load_settings
 
 if context.config.config_file_name is not None and context.config.attributes.get("configure_logger", True):

@@ -7,9 +7,9 @@ import getpass
 import sys
 from typing import List, Optional, TextIO
 
-from bot.review_access import ROLES
-from bot.database import SchemaOutdatedError
+from bot.records.database import SchemaOutdatedError
 from bot.settings import SettingsError
+from review_app.accounts.access import ROLES
 
 
 def main(argv: Optional[List[str]] = None, stdin: TextIO = sys.stdin) -> int:

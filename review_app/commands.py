@@ -6,8 +6,9 @@ import asyncio
 import sys
 
 from bot.clock import system_clock
-from bot.database import create_database_engine, create_schema
-from bot.user_store import UserError, UserStore
+from bot.records.database import create_database_engine
+from bot.records.schema_migrations import create_schema
+from review_app.accounts.user_store import UserError, UserStore
 from review_app.config import load_review_config
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
-from bot.assistant_processes import api_token
-from bot.local_ports import rasa_url as local_rasa_url
-from bot.login_throttle import ThrottleLimits
 from bot.secret_file import read_or_create_secret
+from bot.server.local_ports import rasa_url as local_rasa_url
+from bot.server.rasa_http_api import api_token
 from bot.settings import REPO_ROOT, Settings, SettingsError, load_settings, resolve_sqlite_path
+from review_app.accounts.login_throttle import ThrottleLimits
 
 VAR_DIR = REPO_ROOT / "var"
 DEFAULT_TRACKER_DB_URL = "sqlite:///var/tracker.db"

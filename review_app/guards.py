@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from bot.review_access import allows
+from review_app.accounts.access import allows
 from review_app.rendering import render
 from review_app.sessions import CSRF_FIELD, CSRF_HEADER, csrf_valid, current_user
 

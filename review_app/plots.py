@@ -21,7 +21,7 @@ from matplotlib.dates import DateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from bot.handoff_metrics import DailySeries, NpsPoint, TimeToHuman
+from review_app.handoffs.metrics import DailySeries, NpsPoint, TimeToHuman
 
 WIDTH, HEIGHT = 8.0, 3.0
 TITLE_SIZE = 10

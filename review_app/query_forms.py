@@ -7,8 +7,8 @@ from datetime import date
 from typing import List, Mapping, Optional
 from urllib.parse import urlencode
 
-from bot.conversation_queries import REVIEWED, UNREVIEWED, ConversationFilter
-from bot.handoff_queries import STATUSES, HandoffFilter
+from review_app.conversations.queries import REVIEWED, UNREVIEWED, ConversationFilter
+from review_app.handoffs.queries import STATUSES, HandoffFilter
 
 MAX_SEARCH_LENGTH = 200
 

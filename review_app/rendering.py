@@ -10,7 +10,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from bot.escalation import reason_in_words
+from bot.handoff.escalation import reason_in_words
 from review_app.sessions import csrf_token, current_user, take_flashes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"

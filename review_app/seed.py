@@ -16,9 +16,9 @@ import httpx
 import yaml
 from sqlalchemy.engine import Engine
 
-from bot.desk_service import DeskService
-from bot.handoff_store import Handoff, HandoffStore
-from bot.rasa_http_api import RasaHttpApi
+from bot.handoff.store import Handoff, HandoffStore
+from bot.server.rasa_http_api import RasaHttpApi
+from desk.service import DeskService
 
 SCRIPTS_FILE = Path(__file__).resolve().parent / "seed_conversations.yml"
 KINDS = ("calm", "frustrated", "misunderstood")

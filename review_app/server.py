@@ -15,8 +15,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from bot.clock import Clock, system_clock
-from bot.desk_service import DeskService
-from bot.rasa_http_api import RasaHttpApi
+from bot.server.rasa_http_api import RasaHttpApi
+from desk.service import DeskService
 from review_app.config import ReviewConfig
 from review_app.memo import Memo
 from review_app.rendering import build_environment

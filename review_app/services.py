@@ -9,19 +9,20 @@ from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
-from bot.conversation_archive import ConversationArchive, open_tracker_engine
-from bot.conversation_index import ConversationIndex
-from bot.conversation_queries import ConversationQueries
-from bot.database import create_database_engine, create_schema
-from bot.desk_service import DeskService
-from bot.handoff_digest import HandoffDigests
-from bot.handoff_metrics import HandoffMetrics
-from bot.handoff_queries import HandoffQueries
-from bot.handoff_store import HandoffStore
-from bot.login_throttle import LoginThrottle
-from bot.review_store import ReviewStore
-from bot.user_store import UserStore
+from bot.handoff.store import HandoffStore
+from bot.records.database import create_database_engine
+from bot.records.schema_migrations import create_schema
+from desk.service import DeskService
+from review_app.accounts.login_throttle import LoginThrottle
+from review_app.accounts.user_store import UserStore
 from review_app.config import ReviewConfig
+from review_app.conversations.archive import ConversationArchive, open_tracker_engine
+from review_app.conversations.index import ConversationIndex
+from review_app.conversations.queries import ConversationQueries
+from review_app.conversations.review_notes import ReviewStore
+from review_app.handoffs.digest import HandoffDigests
+from review_app.handoffs.metrics import HandoffMetrics
+from review_app.handoffs.queries import HandoffQueries
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import List, Optional, Tuple
 
 from starlette.requests import Request
 
-from bot.user_store import User
+from review_app.accounts.user_store import User
 from review_app.services import ReviewServices
 
 CSRF_FIELD = "csrf_token"

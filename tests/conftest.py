@@ -10,9 +10,10 @@ import pytest
 import yaml
 from sqlalchemy.engine import Engine
 
-from bot.database import create_database_engine, create_schema
-from bot.desk import LogDesk
 from bot.frustration import FrustrationScorer
+from bot.handoff.desk_notice import LogDesk
+from bot.records.database import create_database_engine
+from bot.records.schema_migrations import create_schema
 from bot.services import Services, build_services
 from bot.settings import REPO_ROOT, Settings
 from tests.builders import ManualClock

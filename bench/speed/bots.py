@@ -25,7 +25,7 @@ from typing import Dict, List, Optional, Sequence
 import yaml
 
 from bench.speed.processes import clean_environment
-from bot.assistant_processes import newest_model
+from bot.launcher.processes import newest_model
 from bot.settings import REPO_ROOT
 
 LIGHT_CONFIG = {
@@ -67,7 +67,7 @@ class Training:
 
 
 def our_project() -> BotProject:
-    """This repository, trained on the same files as `make train` (`bot.assistant_processes.train`)."""
+    """This repository, trained on the same files as `make train` (`bot.launcher.processes.train`)."""
     data = REPO_ROOT / "data"
     return BotProject(
         "ours", REPO_ROOT, REPO_ROOT / "config.yml", REPO_ROOT / "domain.yml",

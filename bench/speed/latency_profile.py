@@ -8,7 +8,7 @@ responses, tracker store reads and writes. What is left is Rasa's processor glue
 session checks). The HTTP server and the channel adapter are not in here; the bench measures
 those as REST vs Telegram on the running server.
 
-"As deployed" has what `bot.server_entry` installs in every Rasa server (answer check built once,
+"As deployed" has what `bot.server.entry` installs in every Rasa server (answer check built once,
 event classes found by name). The same turns also run with changes switched on (see `what_if`),
 each on top of the previous: custom actions straight to the action server (no gateway hop) and,
 as a bound for any tracker store work, Rasa's in-memory tracker store (what the references run;
@@ -50,7 +50,7 @@ def write_endpoints(action_url: str, folder: Path, in_memory_tracker: bool = Fal
     """endpoints.yml as the server gets it (tracker file in `folder`), or with the in-memory tracker store."""
     import yaml
 
-    from bot.assistant_processes import write_endpoints as write_server_endpoints
+    from bot.launcher.processes import write_endpoints as write_server_endpoints
 
     path = write_server_endpoints(
         REPO_ROOT / "endpoints.yml", folder / "endpoints.yml", 0, folder, action_endpoint_url=action_url
@@ -73,7 +73,7 @@ class Scenario:
 
 
 def scenarios(gateway_url: str, direct_url: Optional[str]) -> List[Scenario]:
-    """As deployed (answer check built once, as `bot.server_entry` sets up every server), then each
+    """As deployed (answer check built once, as `bot.server.entry` sets up every server), then each
     change on top of the previous one, then Rasa 3.6's own answer check for comparison (the what-if
     runs need `direct_url`)."""
     deployed = Scenario("as deployed (action gateway, answer check built once)", gateway_url, fast_validation=True)
@@ -210,9 +210,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     script = json.loads(args.script) if args.script else SCRIPT
     switch = ValidationSwitch()
     switch.install()
-    from bot import event_types
+    from bot.server import event_types
 
-    event_types.install()  # as bot.server_entry does for the deployed server
+    event_types.install()  # as bot.server.entry does for the deployed server
     clock = StageClock()
     instrument(clock)
     profiler = cProfile.Profile()

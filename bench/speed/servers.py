@@ -6,7 +6,7 @@
   tracker store from `endpoints.yml`, custom actions through the action gateway to our action
   server, log privacy wrapper), with the Telegram adapter switched on against a fake Bot API.
   With two instances each has its own action server; they share the SQLite files, take
-  conversation locks in Redis (`bot.lock_store.RedisTicketLockStore`, as in
+  conversation locks in Redis (`bot.server.lock_store.RedisTicketLockStore`, as in
   `endpoints.production.yml`) and dedupe webhooks in Redis, as docs/deploy.md runs several instances.
 The desk and the review app are left out: they are not on a message's path.
 """
@@ -22,7 +22,7 @@ from typing import Dict, List, Optional
 import yaml
 
 from bench.speed.processes import ServerProcess, clean_environment, http_ok, resident_bytes, spawn, wait_until
-from bot.assistant_processes import PRIVATE_LOGS, write_endpoints
+from bot.launcher.processes import PRIVATE_LOGS, write_endpoints
 from bot.settings import REPO_ROOT
 from tests.fakes.channel_assistant import CHANNEL_CREDENTIALS, PlatformSecrets
 from tests.local_services import RedisServer, free_port
@@ -115,7 +115,7 @@ def start_ours(
             deployment.redis.start()
             env["BRIGHTWAY_DEDUPE_URL"] = deployment.redis.url(0)
             lock_store = {
-                "type": "bot.lock_store.RedisTicketLockStore", "url": deployment.redis.url(1),
+                "type": "bot.server.lock_store.RedisTicketLockStore", "url": deployment.redis.url(1),
                 "key_prefix": "brightway", "lock_lifetime": 60,
             }
         for index in range(instance_count):
@@ -163,9 +163,9 @@ def _start_instance(
         endpoints.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
     credentials = run_dir / f"credentials-{index}.yml"
     credentials.write_text(yaml.safe_dump({
-        "bot.rest_guard.GuardedRestInput": None,
-        "bot.health.HealthInput": None,
-        "bot.action_gateway.ActionGatewayInput": {
+        "channels.rest_guard.GuardedRestInput": None,
+        "bot.server.health.HealthInput": None,
+        "bot.server.action_gateway.ActionGatewayInput": {
             "url": f"http://127.0.0.1:{actions_port}/webhook", "timeout_seconds": ACTION_TIMEOUT_S,
         },
         "channels.telegram.TelegramInput": CHANNEL_CREDENTIALS["channels.telegram.TelegramInput"],

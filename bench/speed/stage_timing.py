@@ -78,7 +78,7 @@ def instrument(clock: StageClock) -> None:
     from rasa.core.tracker_store import SQLTrackerStore
 
     from bot.frustration import FrustrationScorer
-    from bot.handoff_policy import HandoffPolicy
+    from bot.handoff.policy import HandoffPolicy
 
     wrap(MessageProcessor, "parse_message", "nlu", clock)
     wrap(MessageProcessor, "_predict_next_with_tracker", "policies", clock)

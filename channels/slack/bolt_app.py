@@ -12,9 +12,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from channels.dedupe import Deduplicator
-from channels.slack_bolt import bolt_app
 from channels.slack.events import CHANNEL
 from channels.slack.settings import SlackSettings
+from channels.slack_bolt import bolt_app
 from channels.ttl_store import StoreUnavailable
 
 EventHandler = Callable[[Dict[str, Any], Optional[str]], Awaitable[None]]

@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.handoff_store import HandoffError
-from bot.rasa_http_api import RasaApiError
-from bot.review_access import DESK
-from bot.transcript_timeline import timeline_from_events, timeline_from_snapshot
+from bot.handoff.store import HandoffError
+from bot.server.rasa_http_api import RasaApiError
+from review_app.accounts.access import DESK
+from review_app.conversations.timeline import timeline_from_events, timeline_from_snapshot
 from review_app.guards import form_value, guarded
 from review_app.rendering import render
 from review_app.sessions import flash, services_of

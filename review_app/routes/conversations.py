@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.conversation_queries import REVIEWED, UNREVIEWED
-from bot.review_access import REVIEW
+from review_app.accounts.access import REVIEW
+from review_app.conversations.queries import REVIEWED, UNREVIEWED
 from review_app.guards import form_value, guarded
 from review_app.query_forms import ParsedQuery, conversation_filter, page_number, with_params
 from review_app.rendering import render

@@ -11,14 +11,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.clock import as_utc
-from bot.export_formats import csv_text, json_text
-from bot.handoff_queries import handoff_record
-from bot.handoff_store import Handoff
-from bot.masking import mask_data
-from bot.nlu_export import candidate_nlu_yaml
-from bot.review_access import REVIEW
-from bot.transcript_timeline import Timeline
+from bot.handoff.store import Handoff
+from review_app.accounts.access import REVIEW
+from review_app.conversations.timeline import Timeline
+from review_app.exports.formats import csv_text, json_text
+from review_app.exports.masking import mask_data
+from review_app.exports.nlu_examples import candidate_nlu_yaml
 from review_app.guards import guarded
+from review_app.handoffs.queries import handoff_record
 from review_app.query_forms import ParsedQuery, conversation_filter, handoff_filter
 from review_app.routes.transcripts import conversation_timeline
 from review_app.sessions import services_of

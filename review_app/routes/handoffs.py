@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.handoff_queries import STATUSES, HandoffFacets
-from bot.review_access import REVIEW
+from review_app.accounts.access import REVIEW
 from review_app.guards import guarded
+from review_app.handoffs.queries import STATUSES, HandoffFacets
 from review_app.query_forms import ParsedQuery, handoff_filter, page_number, with_params
 from review_app.rendering import render
 from review_app.sessions import services_of

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.review_access import DESK, REVIEW, home_for
+from review_app.accounts.access import DESK, REVIEW, home_for
 from review_app.guards import csrf_failure, guarded
 from review_app.rendering import render
 from review_app.sessions import CSRF_FIELD, csrf_valid, current_user, log_in, log_out, safe_next, services_of

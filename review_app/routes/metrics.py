@@ -11,11 +11,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.clock import as_utc
-from bot.escalation import reason_in_words
-from bot.handoff_metrics import MetricsReport
-from bot.review_access import REVIEW
+from bot.handoff.escalation import reason_in_words
 from review_app import plots
+from review_app.accounts.access import REVIEW
 from review_app.guards import guarded
+from review_app.handoffs.metrics import MetricsReport
 from review_app.memo import Memo
 from review_app.query_forms import ParsedQuery, with_params
 from review_app.rendering import render

@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.handoff_store import Handoff
-from bot.review_access import REVIEW
-from bot.review_store import ReviewError
-from bot.transcript_timeline import Timeline, timeline_from_events, timeline_from_snapshot
+from bot.handoff.store import Handoff
+from review_app.accounts.access import REVIEW
+from review_app.conversations.review_notes import ReviewError
+from review_app.conversations.timeline import Timeline, timeline_from_events, timeline_from_snapshot
 from review_app.guards import form_value, guarded
 from review_app.rendering import render
 from review_app.services import ReviewServices

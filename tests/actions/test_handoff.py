@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 import pytest
 
 from actions.handoff import ActionHandoff
-from bot.handoff_store import OPEN, Handoff
+from bot.handoff.store import OPEN, Handoff
 from bot.services import Services
 from tests.builders import (
     ODD_TEXT_IDS,

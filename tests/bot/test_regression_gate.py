@@ -18,10 +18,10 @@ from typing import List
 import pytest
 from ruamel.yaml import YAML
 
-from bot.nlu_evaluation import EvalOptions, accept, run_eval
 from bot.settings import REPO_ROOT
-from bot.trainer import main
-from bot.training_sources import ProjectPaths
+from bot.trainer.cli import main
+from bot.trainer.nlu_evaluation import EvalOptions, accept, run_eval
+from bot.trainer.training_sources import ProjectPaths
 
 INTENTS = ("order_status", "delivery", "cancel_order", "refund", "greet")
 MOVED = 10

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.desk import LogDesk
+from bot.handoff.desk_notice import LogDesk
 from bot.services import Services, build_services
 from bot.settings import FrustrationSettings, NpsSettings, Settings
 from tests.builders import ManualClock

@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, Iterator, List
 import httpx
 import pytest
 
-from bot.assistant_processes import train
+from bot.launcher.processes import train
 from bot.settings import REPO_ROOT
 from tests.e2e.running_assistant import RunningAssistant
 from tests.fakes import payloads

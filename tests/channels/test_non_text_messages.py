@@ -1,6 +1,6 @@
 """Empty, media-only and unsupported messages on every channel, through the real webhooks and fake platforms.
 
-Outside a handoff the customer gets one plain answer per window (`bot.non_text_messages`); during
+Outside a handoff the customer gets one plain answer per window (`bot.handoff.non_text_messages`); during
 a handoff the message reaches Rasa (and so the agent) as "[photo] <link>" and the bot stays quiet.
 """
 
@@ -13,8 +13,8 @@ from typing import Any, Callable, Dict, Iterator, List
 import pytest
 import sqlalchemy as sa
 
-from bot.database import create_schema
-from bot.handoff_store import HandoffStore
+from bot.handoff.store import HandoffStore
+from bot.records.schema_migrations import create_schema
 from channels.platform_input import PlatformInput
 from channels.runtime import ChannelRuntime
 from channels.slack import SlackInput, SlackSettings

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.assistant_processes import train
+from bot.launcher.processes import train
 from bot.settings import REPO_ROOT
 from tests.e2e.running_assistant import RunningAssistant, running_assistant
 

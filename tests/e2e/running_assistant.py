@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional
 
-from bot.assistant_processes import AssistantProcesses
-from bot.rasa_http_api import conversation_path
+from bot.launcher.processes import AssistantProcesses
+from bot.server.rasa_http_api import conversation_path
 from tests.desk_hours import write_test_settings
 
 

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
-from bot.training_watch import RasaModelLoader
+from bot.trainer.watch import RasaModelLoader
 from tests.e2e.running_assistant import RunningAssistant
 
 pytestmark = [pytest.mark.slow, pytest.mark.wall_clock]

@@ -9,9 +9,9 @@ from typing import List, Optional
 
 import pytest
 
-from bot.desk_server import DeskRuntime, build_desk_runtime
-from bot.handoff_store import HandoffError
+from bot.handoff.store import HandoffError
 from bot.settings import DeskSettings, HandoffSettings, Settings
+from desk.server import DeskRuntime, build_desk_runtime
 from tests.desk_hours import desk_hours
 from tests.e2e.running_assistant import RunningAssistant
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from bot.assistant_processes import train
+from bot.launcher.processes import train
 from bot.settings import REPO_ROOT
 from tests.e2e.running_assistant import RunningAssistant
 from tests.fakes import payloads

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from bot.assistant_processes import train
+from bot.launcher.processes import train
 from bot.settings import REPO_ROOT
 from tests.e2e.running_assistant import RunningAssistant
 from tests.fakes import payloads

@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterator, Mapping, Optional
 
 import yaml
 
-from bot.assistant_processes import AssistantProcesses, plan_channels
+from bot.launcher.processes import AssistantProcesses, plan_channels
 from tests.desk_hours import write_test_settings
 from tests.e2e.running_assistant import RunningAssistant, free_port
 from tests.fakes.slack_api import FakeSlackApi

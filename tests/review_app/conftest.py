@@ -16,15 +16,16 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from bot.clock import Clock
-from bot.database import create_database_engine, create_schema, metadata
-from bot.handoff_store import HandoffStore
+from bot.handoff.store import HandoffStore
+from bot.records.database import create_database_engine, metadata
+from bot.records.schema_migrations import create_schema
 from review_app.config import ReviewConfig
 from review_app.services import ReviewServices
 from tests.builders import ManualClock
 from tests.review_app.web_client import LEAD_PASSWORD, log_in
 
 if TYPE_CHECKING:
-    from tests.review_app.conversations import TrackerDatabase
+    from tests.review_app.sample_conversations import TrackerDatabase
     from tests.review_app.fake_rasa_api import FakeRasaApi
 
 API_TOKEN = "test-api-token"
@@ -54,7 +55,7 @@ def database_url(database_url: str) -> str:
 @pytest.fixture
 def tracker_db(tmp_path: Path) -> Iterator["TrackerDatabase"]:
     """A real Rasa SQL tracker store for this test."""
-    from tests.review_app.conversations import TrackerDatabase
+    from tests.review_app.sample_conversations import TrackerDatabase
 
     tracker = TrackerDatabase(tmp_path / "tracker.db")
     yield tracker

@@ -6,10 +6,10 @@ import random
 from datetime import datetime, timedelta
 from typing import List
 
-from bot.handoff_store import Handoff, HandoffStore
-from bot.nps_store import NpsStore
+from bot.handoff.store import Handoff, HandoffStore
+from bot.records.nps_store import NpsStore
 from tests.builders import ManualClock
-from tests.review_app.conversations import (
+from tests.review_app.sample_conversations import (
     TrackerDatabase, agent_reply, at, calm_conversation, frustrated_conversation, misunderstood_conversation,
     open_handoff, work_handoff,
 )

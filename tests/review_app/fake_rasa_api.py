@@ -13,7 +13,7 @@ from typing import Any, Dict, List
 from aiohttp import web
 
 from tests.fakes.server import FakeApiServer
-from tests.review_app.conversations import TrackerDatabase
+from tests.review_app.sample_conversations import TrackerDatabase
 
 BOT_BACK_TEXT = "I'm back! Anything else I can help with?"
 

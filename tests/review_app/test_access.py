@@ -145,7 +145,7 @@ def test_logout_ends_the_session(lead: TestClient) -> None:
 
 
 def test_removed_users_lose_access_at_once(app: Starlette, lead: TestClient) -> None:
-    from bot.user_store import users_table
+    from review_app.accounts.user_store import users_table
 
     with services(app).engine.begin() as connection:
         connection.execute(users_table.delete().where(users_table.c.username == "lea"))

@@ -17,13 +17,13 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from starlette.applications import Starlette
 
 from bot.clock import system_clock
-from bot.handoff_store import Handoff, HandoffStore
-from bot.nps_store import NpsStore
+from bot.handoff.store import Handoff, HandoffStore
+from bot.records.nps_store import NpsStore
 from bot.settings import REPO_ROOT
 from review_app.config import ReviewConfig
 from tests.builders import ManualClock
 from tests.review_app.conftest import build_app
-from tests.review_app.conversations import (
+from tests.review_app.sample_conversations import (
     IMG_TAG, SCRIPT_TAG, TrackerDatabase, frustrated_conversation, open_handoff,
 )
 from tests.review_app.demo_data import populate

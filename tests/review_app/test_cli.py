@@ -10,9 +10,9 @@ from typing import Dict
 
 from argon2 import PasswordHasher
 
-from bot.database import create_database_engine
+from bot.records.database import create_database_engine
 from bot.settings import REPO_ROOT
-from bot.user_store import UserStore
+from review_app.accounts.user_store import UserStore
 
 
 def run(args: list, env: Dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:

@@ -10,10 +10,10 @@ from typing import Callable, List
 import pytest
 from starlette.testclient import TestClient
 
-from bot.handoff_store import CLAIMED, RESOLVED, Handoff, HandoffStore
+from bot.handoff.store import CLAIMED, RESOLVED, Handoff, HandoffStore
 from tests.builders import ManualClock
-from tests.review_app.conversations import TrackerDatabase, frustrated_conversation, open_handoff
 from tests.review_app.fake_rasa_api import BOT_BACK_TEXT, FakeRasaApi
+from tests.review_app.sample_conversations import TrackerDatabase, frustrated_conversation, open_handoff
 from tests.review_app.web_client import csrf_from, log_in, submit
 
 

@@ -8,10 +8,10 @@ from typing import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from bot.handoff_store import HandoffStore
+from bot.handoff.store import HandoffStore
 from tests.builders import ManualClock
-from tests.review_app.conversations import TrackerDatabase, frustrated_conversation, open_handoff
 from tests.review_app.fake_rasa_api import FakeRasaApi
+from tests.review_app.sample_conversations import TrackerDatabase, frustrated_conversation, open_handoff
 from tests.review_app.web_client import log_in, submit
 
 

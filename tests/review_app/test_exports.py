@@ -11,9 +11,9 @@ from typing import Dict
 import pytest
 from starlette.testclient import TestClient
 
-from bot.handoff_store import Handoff, HandoffStore
+from bot.handoff.store import Handoff, HandoffStore
 from tests.builders import ManualClock
-from tests.review_app.conversations import (
+from tests.review_app.sample_conversations import (
     TrackerDatabase, agent_reply, at, calm_conversation, frustrated_conversation, misunderstood_conversation,
     open_handoff, work_handoff,
 )

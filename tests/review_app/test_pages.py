@@ -10,10 +10,10 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from bot.handoff_store import Handoff, HandoffStore
+from bot.handoff.store import Handoff, HandoffStore
 from tests.builders import ManualClock
 from tests.review_app.conftest import services
-from tests.review_app.conversations import (
+from tests.review_app.sample_conversations import (
     IMG_TAG, SCRIPT_TAG, TrackerDatabase, agent_reply, at, calm_conversation, frustrated_conversation,
     misunderstood_conversation, open_handoff, work_handoff,
 )

@@ -16,9 +16,9 @@ from matplotlib.dates import date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from bot.handoff_metrics import DailySeries, NpsPoint, TimeToHuman, day_range
-from bot.nps_store import NpsSummary
+from bot.records.nps_store import NpsSummary
 from review_app import plots
+from review_app.handoffs.metrics import DailySeries, NpsPoint, TimeToHuman, day_range
 
 DAYS = [date(2026, 11, day) for day in range(20, 26)]
 UNTIL = date(2026, 12, 2)

@@ -15,9 +15,9 @@ from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
 from bot.clock import system_clock
-from bot.conversation_archive import ConversationArchive, open_tracker_engine
 from bot.settings import REPO_ROOT
 from review_app.config import ReviewConfig
+from review_app.conversations.archive import ConversationArchive, open_tracker_engine
 from tests.e2e.conftest import trained_model  # noqa: F401  (the session's trained model fixture)
 from tests.e2e.running_assistant import running_assistant
 from tests.review_app.conftest import build_app

@@ -11,13 +11,13 @@ import pytest
 from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
-from bot.database import SchemaOutdatedError
-from bot.schema_migrations import upgrade_database
+from bot.records.database import SchemaOutdatedError
+from bot.records.schema_migrations import upgrade_database
 from review_app.config import ReviewConfig
 from review_app.server import create_app, services_for
 from tests.builders import ManualClock
 from tests.pre_migration_store import build_pre_migration_store
-from tests.review_app.conversations import TrackerDatabase
+from tests.review_app.sample_conversations import TrackerDatabase
 from tests.review_app.test_cli import cli_env, run
 from tests.review_app.web_client import LEAD_PASSWORD, log_in
 

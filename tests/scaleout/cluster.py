@@ -19,8 +19,9 @@ from typing import Any, Dict, List, Mapping, Optional
 import httpx
 import yaml
 
-from bot.assistant_processes import StartupError, wait_until_ready
-from bot.database import create_database_engine, create_schema
+from bot.launcher.processes import StartupError, wait_until_ready
+from bot.records.database import create_database_engine
+from bot.records.schema_migrations import create_schema
 from bot.settings import REPO_ROOT
 from channels.tables import create_channel_tables
 from tests.local_services import PostgresServer, RedisServer, free_port
@@ -115,7 +116,7 @@ class Cluster:
         self._write_credentials()
         self.actions = Process(
             "actions",
-            [sys.executable, "-m", "bot.server_entry", "-m", "rasa_sdk", "--actions", "actions",
+            [sys.executable, "-m", "bot.server.entry", "-m", "rasa_sdk", "--actions", "actions",
              "--port", str(self.actions_port)],
             self._env(), self.run_dir / "actions.log",
         )
@@ -178,7 +179,7 @@ class Cluster:
         port = self.rasa_ports[index]
         env = {**self._env(), "BRIGHTWAY_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{port}/webhooks/action_gateway/webhook"}
         command = [
-            sys.executable, "-m", "bot.server_entry", "-m", "rasa", "run", "--model", str(self.model),
+            sys.executable, "-m", "bot.server.entry", "-m", "rasa", "run", "--model", str(self.model),
             "--port", str(port), "--interface", "127.0.0.1", "--enable-api", "--auth-token", TOKEN,
             "--endpoints", str(self._endpoints()), "--credentials", str(self.run_dir / "credentials.yml"),
         ]
@@ -210,9 +211,9 @@ class Cluster:
 
     def _write_credentials(self) -> None:
         credentials = {
-            "bot.rest_guard.GuardedRestInput": None,
-            "bot.health.HealthInput": {"fallback_window_seconds": FALLBACK_WINDOW_SECONDS},
-            "bot.action_gateway.ActionGatewayInput": {
+            "channels.rest_guard.GuardedRestInput": None,
+            "bot.server.health.HealthInput": {"fallback_window_seconds": FALLBACK_WINDOW_SECONDS},
+            "bot.server.action_gateway.ActionGatewayInput": {
                 "url": "${BRIGHTWAY_ACTION_SERVER_URL}", "timeout_seconds": GATEWAY_TIMEOUT_SECONDS,
             },
             **self.extra_channels,

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.assistant_processes import train
+from bot.launcher.processes import train
 from bot.settings import REPO_ROOT
 from tests.fakes.channel_assistant import CHANNEL_CREDENTIALS, PlatformSecrets
 from tests.fakes.telegram_api import FakeTelegramApi

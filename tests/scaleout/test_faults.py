@@ -11,8 +11,8 @@ from typing import Any, Dict, List, Optional
 import httpx
 import pytest
 
-from bot.database import create_database_engine
-from bot.handoff_store import Handoff, HandoffStore
+from bot.handoff.store import Handoff, HandoffStore
+from bot.records.database import create_database_engine
 from tests.scaleout.cluster import FALLBACK_WINDOW_SECONDS, GATEWAY_TIMEOUT_SECONDS, Cluster
 from tests.scaleout.test_multi_instance import turns
 

@@ -1,0 +1,357 @@
+"""Starts and stops the assistant's processes (action server, Rasa server) as one unit.
+
+Used by `python -m bot run` and by the end-to-end tests, so tests exercise the same start-up
+path a user gets: same commands, same generated endpoints and credentials.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.settings import REPO_ROOT
+
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+HEALTH_CHANNEL = "bot.server.health.HealthInput"
+ACTION_GATEWAY = "bot.server.action_gateway.ActionGatewayInput"
+DEFAULT_ACTION_TIMEOUT = 5.0
+PRIVATE_LOGS = [sys.executable, "-m", "bot.server.entry", "-m"]
+SQL_TRACKER_STORES = ("SQL", "bot.server.tracker_store.LoudSQLTrackerStore")
+STOP_TIMEOUT = 10.0
+
+
+class StartupError(RuntimeError):
+    """A process did not come up; the message says which and where its log is."""
+
+
+@dataclass
+class ChannelPlan:
+    """Which channels of `credentials.yml` are on, and which are off for lack of env vars."""
+
+    enabled: Dict[str, object] = field(default_factory=dict)
+    disabled: Dict[str, List[str]] = field(default_factory=dict)
+
+
+def plan_channels(credentials_file: Path, environ: Mapping[str, str]) -> ChannelPlan:
+    """Keep each channel whose `${VAR}` references are all set; list the missing ones for the rest."""
+    raw = yaml.safe_load(credentials_file.read_text(encoding="utf-8")) or {}
+    plan = ChannelPlan()
+    for channel, config in raw.items():
+        text = yaml.safe_dump(config) if config is not None else ""
+        missing = sorted({name for name in ENV_REFERENCE.findall(text) if not environ.get(name)})
+        if missing:
+            plan.disabled[channel] = missing
+        else:
+            plan.enabled[channel] = config
+    return plan
+
+
+def api_token(var_dir: Path, environ: Mapping[str, str]) -> str:
+    """The Rasa HTTP API token: `RASA_API_TOKEN`, else one generated once and kept in `var/`."""
+    if environ.get("RASA_API_TOKEN"):
+        return environ["RASA_API_TOKEN"]
+    token_file = var_dir / "api_token"
+    if token_file.exists():
+        return token_file.read_text(encoding="utf-8").strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(24)
+    token_file.write_text(token + "\n", encoding="utf-8")
+    token_file.chmod(0o600)
+    return token
+
+
+def write_endpoints(
+    source: Path, target: Path, actions_port: int, var_dir: Path, action_endpoint_url: Optional[str] = None
+) -> Path:
+    """Copy `source` with custom actions sent to `action_endpoint_url` (default: straight to the
+    action server on `actions_port`) and the SQLite tracker file in `var_dir`."""
+    endpoints = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    endpoints["action_endpoint"] = {"url": action_endpoint_url or f"http://127.0.0.1:{actions_port}/webhook"}
+    tracker = endpoints.get("tracker_store") or {}
+    if tracker.get("type") in SQL_TRACKER_STORES and tracker.get("dialect", "sqlite") == "sqlite":
+        tracker["db"] = str(var_dir / Path(str(tracker.get("db", "tracker.db"))).name)
+        endpoints["tracker_store"] = tracker
+    target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def newest_model(models_dir: Path) -> Optional[Path]:
+    """The most recently trained model archive, if any."""
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = (), log: Optional[Path] = None) -> Path:
+    """Train with Rasa (it skips the work when data and config are unchanged); return the model.
+
+    With `log`, Rasa's output is appended to that file instead of the terminal.
+    """
+    command = [
+        *PRIVATE_LOGS, "rasa", "train",
+        "--config", str(root / "config.yml"),
+        "--domain", str(root / "domain.yml"),
+        "--data", str(root / "data" / "nlu"), str(root / "data" / "rules.yml"),
+        str(root / "data" / "stories.yml"),
+        "--out", str(models_dir),
+        *extra_args,
+    ]
+    if log is None:
+        result = subprocess.run(command, cwd=root)
+    else:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as output:
+            result = subprocess.run(command, cwd=root, stdout=output, stderr=subprocess.STDOUT)
+    model = newest_model(models_dir)
+    if result.returncode != 0 or model is None:
+        where = f"the end of {log}" if log else "the messages above"
+        raise StartupError(f"Training failed: see {where} (file and line of the problem).")
+    return model
+
+
+def _quiet(_: str) -> None:
+    """Report nothing."""
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path, timeout: float) -> None:
+    """Poll `url` until it answers 200, failing fast if the process dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise StartupError(f"The {name} stopped while starting (exit {process.returncode}); see {log}.")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except urllib.error.HTTPError as error:
+            error.close()  # an HTTPError holds the open response; dropping it leaks the socket
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.25)
+    raise StartupError(f"The {name} did not answer at {url} within {timeout:.0f} s; see {log}.")
+
+
+class AssistantProcesses:
+    """The action server, the Rasa server, the desk and the review app, started and stopped together."""
+
+    def __init__(
+        self,
+        model: Path,
+        var_dir: Path,
+        rasa_port: int = 5005,
+        actions_port: int = 5055,
+        desk_port: int = 5057,
+        review_port: int = 8080,
+        environ: Optional[Mapping[str, str]] = None,
+        root: Path = REPO_ROOT,
+        action_timeout: Optional[float] = None,
+    ) -> None:
+        """Configure ports, the run folder (`var/`), the model and the environment of both processes."""
+        self.model = model
+        self.var_dir = var_dir
+        self.rasa_port = rasa_port
+        self.actions_port = actions_port
+        self.desk_port = desk_port
+        self.review_port = review_port
+        self.root = root
+        self.environ = dict(os.environ if environ is None else environ)
+        self.action_timeout = action_timeout
+        self.token = api_token(var_dir, self.environ)
+        self.channels = plan_channels(root / "credentials.yml", self.environ)
+        self._processes: List[Tuple[str, subprocess.Popen]] = []
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def desk_url(self) -> str:
+        """Base URL of the desk process."""
+        return f"http://127.0.0.1:{self.desk_port}"
+
+    @property
+    def review_url(self) -> str:
+        """Base URL of the review web app (transcripts, metrics, agent console)."""
+        return f"http://127.0.0.1:{self.review_port}"
+
+    @property
+    def actions_url(self) -> str:
+        """Base URL of the action server."""
+        return f"http://127.0.0.1:{self.actions_port}"
+
+    def start(self, timeout: float = 180.0, report: Callable[[str], None] = _quiet) -> None:
+        """Bring the database up to date, then start the action server, Rasa, the desk and the
+        review app in turn; return when all answer.
+
+        Each process gets at most `timeout` seconds to answer; one that does not raises
+        `StartupError` (naming it and its log) after every started process is stopped.
+        `report` receives a line for each step, for the person waiting.
+        """
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        endpoints = write_endpoints(
+            self.root / self.environ.get("BRIGHTWAY_ENDPOINTS", "endpoints.yml"), self.var_dir / "endpoints.yml",
+            self.actions_port, self.var_dir, f"{self.rasa_url}/webhooks/action_gateway/webhook",
+        )
+        credentials = self.var_dir / "credentials.yml"
+        credentials.write_text(yaml.safe_dump(self._channels_with_operations()), encoding="utf-8")
+        env = dict(self.environ)
+        env.setdefault("BRIGHTWAY_DB_URL", f"sqlite:///{self.var_dir / 'brightway.db'}")
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        try:
+            self._upgrade_database(env["BRIGHTWAY_DB_URL"], report)
+            report(f"Starting the action server (log: {self._log_path('action server')})...")
+            actions = self._spawn(
+                "action server",
+                [*PRIVATE_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+                env,
+            )
+            wait_until_ready(f"{self.actions_url}/health", actions, "action server",
+                             self._log_path("action server"), timeout)
+            report(f"Starting the Rasa server (log: {self._log_path('Rasa server')})...")
+            rasa = self._spawn(
+                "Rasa server",
+                [
+                    *PRIVATE_LOGS, "rasa", "run",
+                    "--model", str(self.model),
+                    "--port", str(self.rasa_port),
+                    "--interface", "127.0.0.1",
+                    "--enable-api", f"--auth-token={self.token}",
+                    "--endpoints", str(endpoints),
+                    "--credentials", str(credentials),
+                ],
+                env,
+            )
+            wait_until_ready(f"{self.rasa_url}/", rasa, "Rasa server", self._log_path("Rasa server"), timeout)
+            self._wait_for_model(rasa, timeout)
+            desk_env = {**env, "RASA_API_TOKEN": self.token, "BRIGHTWAY_RASA_URL": self.rasa_url}
+            report(f"Starting the desk (log: {self._log_path('desk')})...")
+            desk = self._spawn(
+                "desk",
+                [*PRIVATE_LOGS, "bot", "desk", "--port", str(self.desk_port)],
+                desk_env,
+            )
+            wait_until_ready(f"{self.desk_url}/health", desk, "desk", self._log_path("desk"), timeout)
+            review_env = {
+                **desk_env,
+                "BRIGHTWAY_TRACKER_DB_URL": self.environ.get("BRIGHTWAY_TRACKER_DB_URL") or self._tracker_db_url(endpoints),
+                "BRIGHTWAY_REVIEW_URL": self.review_url,
+            }
+            report(f"Starting the review app (log: {self._log_path('review app')})...")
+            review = self._spawn(
+                "review app",
+                [*PRIVATE_LOGS, "review_app", "serve", "--host", "127.0.0.1", "--port", str(self.review_port)],
+                review_env,
+            )
+            wait_until_ready(f"{self.review_url}/login", review, "review app", self._log_path("review app"), timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self, report: Callable[[str], None] = _quiet, timeout: float = STOP_TIMEOUT) -> None:
+        """Stop the started processes one at a time, last started first: the review app and the
+        desk while Rasa still answers them, then Rasa, then the action server Rasa calls.
+
+        Each gets SIGTERM and `timeout` seconds to finish its work, then SIGKILL; `report`
+        receives a line as each one stops.
+        """
+        while self._processes:
+            name, process = self._processes.pop()
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                report(f"Stopped the {name} (killed: it did not stop within {timeout:.0f} s).")
+                continue
+            report(f"Stopped the {name}.")
+
+    def _upgrade_database(self, url: str, report: Callable[[str], None]) -> None:
+        """Migrate the project's database before any process opens it (they refuse an old one)."""
+        from alembic.util import CommandError as AlembicError  # Alembic and SQLAlchemy load only here
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from bot.records.database import SchemaOutdatedError
+        from bot.records.schema_migrations import upgrade_database
+
+        try:
+            upgrade = upgrade_database(url)
+        except (SchemaOutdatedError, SQLAlchemyError, AlembicError) as error:
+            raise StartupError(f"The database could not be brought up to date: {error}") from error
+        if upgrade is not None:
+            report(upgrade.describe())
+
+    def _tracker_db_url(self, endpoints: Path) -> str:
+        """SQLAlchemy URL of Rasa's tracker store, for the review app to read conversations."""
+        tracker = (yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
+        if tracker.get("dialect", "sqlite") == "sqlite":
+            return f"sqlite:///{tracker.get('db', self.var_dir / 'tracker.db')}"
+        user = tracker.get("username") or ""
+        password = f":{tracker['password']}" if tracker.get("password") else ""
+        auth = f"{user}{password}@" if user else ""
+        port = f":{tracker['port']}" if tracker.get("port") else ""
+        return f"postgresql://{auth}{tracker.get('url', 'localhost')}{port}/{tracker.get('db', 'rasa')}"
+
+    def process_id(self, name: str) -> Optional[int]:
+        """The operating-system id of a started process ("Rasa server", "action server", ...), for
+        benchmarks that read its CPU time; None when it is not running."""
+        for started, process in self._processes:
+            if started == name and process.poll() is None:
+                return process.pid
+        return None
+
+    def _channels_with_operations(self) -> Dict[str, object]:
+        """The enabled channels plus readiness and the action gateway (aimed at our action server)."""
+        gateway = {
+            "url": f"{self.actions_url}/webhook",
+            "timeout_seconds": self.action_timeout or DEFAULT_ACTION_TIMEOUT,
+        }
+        return {**self.channels.enabled, HEALTH_CHANNEL: None, ACTION_GATEWAY: gateway}
+
+    def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
+        """Start one process with its output in `var/<name>.log`, in a session of its own: the
+        terminal's Ctrl-C reaches only the launcher, which then stops the processes in order."""
+        with self._log_path(name).open("ab") as log:
+            process = subprocess.Popen(
+                command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._processes.append((name, process))
+        return process
+
+    def _log_path(self, name: str) -> Path:
+        """Where a process's output goes."""
+        return self.var_dir / (name.replace(" ", "_").lower() + ".log")
+
+    def _wait_for_model(self, rasa: subprocess.Popen, timeout: float) -> None:
+        """Rasa answers `/` before the model is loaded; wait for `/status` to name the model."""
+        deadline = time.monotonic() + timeout
+        request = urllib.request.Request(f"{self.rasa_url}/status?token={self.token}")
+        while time.monotonic() < deadline:
+            if rasa.poll() is not None:
+                raise StartupError(f"The Rasa server stopped while loading the model; see {self._log_path('Rasa server')}.")
+            try:
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    if b"model_file" in response.read():
+                        return
+            except urllib.error.HTTPError as error:
+                error.close()
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.25)
+        raise StartupError(
+            f"The Rasa server did not load the model within {timeout:.0f} s; see {self._log_path('Rasa server')}."
+        )

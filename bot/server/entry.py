@@ -1,0 +1,42 @@
+"""`python -m bot.server.entry -m MODULE ARGS...`: run one of our processes with our start-up steps.
+
+`python -m bot run` starts every process this way (Rasa, the action server, the desk, the review
+app, and Rasa's training). It runs MODULE exactly as `python -m MODULE ARGS...` would, after the
+start-up steps every process of ours needs: log records are cleaned of customer data
+(`bot.server.log_privacy`); library loggers and warnings are quiet at the default level
+(`bot.server.library_logging`); for Rasa, custom-action
+answers are checked with a validator built once (`bot.server.answer_check`) and event classes are
+found by name in an index (`bot.server.event_types`).
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from typing import Any, Callable, List, Optional
+
+from bot.server import library_logging
+from bot.server import log_privacy
+
+
+def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runpy.run_module) -> int:
+    """Install the start-up steps, then run MODULE with ARGS as its command line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2 or args[0] != "-m":
+        print("usage: python -m bot.server.entry -m rasa run [rasa options]", file=sys.stderr)
+        return 2
+    log_privacy.install()
+    library_logging.quiet()
+    if args[1] == "rasa":
+        from bot.server import answer_check as action_answer_check
+        from bot.server import event_types
+
+        action_answer_check.install()
+        event_types.install()
+    sys.argv = [args[1], *args[2:]]
+    run_module(args[1], run_name="__main__", alter_sys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

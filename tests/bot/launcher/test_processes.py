@@ -1,0 +1,123 @@
+"""Tests for bot/launcher/processes.py start-up: the database is upgraded before any process
+starts, and a process that never becomes ready is named, with its log, and stopped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import yaml
+
+from bot.launcher.processes import AssistantProcesses, StartupError, write_endpoints
+from bot.records.database import create_database_engine
+from bot.records.schema_migrations import create_schema
+from bot.settings import REPO_ROOT
+from tests.local_services import free_port
+from tests.pre_migration_store import build_pre_migration_store, table_columns
+
+# Stands in for the project's `actions` package: it never finishes importing, so the action
+# server never answers (as the review app never answered while its start-up sync spun).
+STUCK_ACTIONS = """import os, pathlib, time
+pathlib.Path(os.environ["STUCK_PID_FILE"]).write_text(str(os.getpid()))
+time.sleep(120)
+"""
+
+
+def project_root_with_stuck_actions(tmp_path: Path) -> Path:
+    """A run folder with the project's endpoints and channels and an `actions` package that hangs."""
+    root = tmp_path / "root"
+    (root / "actions").mkdir(parents=True)
+    (root / "actions" / "__init__.py").write_text(STUCK_ACTIONS, encoding="utf-8")
+    for name in ("endpoints.yml", "credentials.yml"):
+        shutil.copyfile(REPO_ROOT / name, root / name)
+    return root
+
+
+def launcher_env(database_url: str, pid_file: Path) -> Dict[str, str]:
+    """The test's environment with the project database at `database_url`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIGHTWAY_", "RASA_API_TOKEN"))}
+    env.update({"BRIGHTWAY_DB_URL": database_url, "STUCK_PID_FILE": str(pid_file)})
+    return env
+
+
+def is_running(pid: int) -> bool:
+    """True while a process with `pid` exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_start_upgrades_an_old_store_then_names_the_process_that_never_answers(tmp_path: Path) -> None:
+    database = tmp_path / "old.db"
+    pid_file = tmp_path / "actions.pid"
+    var_dir = tmp_path / "var"
+    processes = AssistantProcesses(
+        model=tmp_path / "model.tar.gz", var_dir=var_dir, rasa_port=free_port(), actions_port=free_port(),
+        environ=launcher_env(build_pre_migration_store(database), pid_file),
+        root=project_root_with_stuck_actions(tmp_path),
+    )
+    lines: List[str] = []
+    began = time.monotonic()
+
+    with pytest.raises(StartupError) as failed:
+        processes.start(timeout=3, report=lines.append)
+
+    assert time.monotonic() - began < 30
+    log = var_dir / "action_server.log"
+    assert str(failed.value) == (
+        f"The action server did not answer at {processes.actions_url}/health within 3 s; see {log}."
+    )
+    assert lines[0].startswith(f"Upgraded the database sqlite:///{database} made by an older version")
+    assert lines[1:] == [f"Starting the action server (log: {log})..."]
+    assert "search_text" not in table_columns(database, "handoff_digests")
+    engine = create_database_engine(f"sqlite:///{database}")
+    create_schema(engine)  # a service now accepts the database
+    engine.dispose()
+    assert not is_running(int(pid_file.read_text())), "the stuck action server was left running"
+
+
+def test_start_refuses_a_database_it_cannot_upgrade_before_starting_anything(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/newer.db"
+    engine = create_database_engine(url)
+    create_schema(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff'")
+    engine.dispose()
+    var_dir = tmp_path / "var"
+    processes = AssistantProcesses(
+        model=tmp_path / "model.tar.gz", var_dir=var_dir, environ=launcher_env(url, tmp_path / "pid"),
+        root=project_root_with_stuck_actions(tmp_path),
+    )
+
+    with pytest.raises(StartupError, match="could not be brought up to date: .* revision ffff, which this version"):
+        processes.start(timeout=3)
+
+    assert not (var_dir / "action_server.log").exists()
+
+
+def test_process_id_names_a_running_process_and_forgets_it_once_stopped(tmp_path: Path) -> None:
+    """Benchmarks read a server's CPU time by its id; a stopped or unknown process has none."""
+    processes = AssistantProcesses(model=tmp_path / "model.tar.gz", var_dir=tmp_path, environ={})
+    sleeper = processes._spawn("Rasa server", [sys.executable, "-c", "import time; time.sleep(60)"], {})
+    try:
+        assert processes.process_id("Rasa server") == sleeper.pid
+        assert processes.process_id("action server") is None
+    finally:
+        processes.stop()
+    assert processes.process_id("Rasa server") is None
+
+
+def test_write_endpoints_puts_the_local_tracker_file_in_the_run_folder(tmp_path: Path) -> None:
+    """The project's endpoints.yml (our SQL store on SQLite) gets its tracker file under var/."""
+    written = write_endpoints(REPO_ROOT / "endpoints.yml", tmp_path / "endpoints.yml", 5999, tmp_path / "var")
+
+    tracker = yaml.safe_load(written.read_text(encoding="utf-8"))["tracker_store"]
+    assert tracker["type"] == "bot.server.tracker_store.LoudSQLTrackerStore"
+    assert tracker["db"] == str(tmp_path / "var" / "tracker.db")

@@ -1,0 +1,84 @@
+"""`bot.server.entry` and `bot.server.answer_check`: the start-up steps every server of ours runs."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any, Dict, List
+
+import pytest
+from jsonschema import ValidationError, validate
+from rasa.core.actions.action import RemoteAction
+
+from bot.server import answer_check as action_answer_check
+from bot.server.entry import main
+
+VALID_ANSWER: Dict[str, Any] = {
+    "events": [{"event": "slot", "name": "order_id", "value": "55213"}],
+    "responses": [{"text": "Order 55213 is on its way."}],
+}
+BAD_ANSWERS: List[Any] = [
+    {"events": [{"name": "order_id"}]},
+    {"events": "not a list"},
+    {"events": [{"event": "slot", "name": "order_id", "timestamp": "yesterday"}]},
+]
+
+
+@pytest.fixture
+def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Rasa's own check, put back on RemoteAction after the test whatever the test installs."""
+    original = RemoteAction._validate_action_result
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
+    return original
+
+
+def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: pytest.MonkeyPatch, rasa_check: Any) -> None:
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    calls: List[Any] = []
+    previous = logging.getLogRecordFactory()
+    try:
+        code = main(["-m", "rasa", "run", "--port", "5005"], run_module=lambda *a, **k: calls.append((a, k)))
+        assert getattr(logging.getLogRecordFactory(), "brightway_privacy", False)
+    finally:
+        logging.setLogRecordFactory(previous)
+    assert code == 0
+    assert calls == [(("rasa",), {"run_name": "__main__", "alter_sys": True})]
+    assert sys.argv == ["rasa", "run", "--port", "5005"]
+    assert RemoteAction._validate_action_result is not rasa_check
+
+
+def test_main_without_a_module_explains_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rasa"]) == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_prebuilt_check_accepts_what_rasa_accepts(rasa_check: Any) -> None:
+    action = RemoteAction("action_order_status", None)
+    assert rasa_check(action, VALID_ANSWER) is True
+    action_answer_check.install()
+    assert RemoteAction._validate_action_result(action, VALID_ANSWER) is True
+
+
+@pytest.mark.parametrize("answer", BAD_ANSWERS, ids=["event-without-type", "events-not-a-list", "timestamp-not-a-number"])
+def test_prebuilt_check_refuses_with_rasas_error(rasa_check: Any, answer: Any) -> None:
+    action = RemoteAction("action_order_status", None)
+    with pytest.raises(ValidationError) as rasas:
+        rasa_check(action, answer)
+    action_answer_check.install()
+    with pytest.raises(ValidationError) as ours:
+        RemoteAction._validate_action_result(action, answer)
+    assert ours.value.message == rasas.value.message and "custom-actions" in ours.value.message
+    assert list(ours.value.path) == list(rasas.value.path)
+
+
+def test_install_twice_keeps_one_check(rasa_check: Any) -> None:
+    action_answer_check.install()
+    first = RemoteAction._validate_action_result
+    action_answer_check.install()
+    assert RemoteAction._validate_action_result is first
+
+
+def test_validator_is_the_schema_rasa_validates_against() -> None:
+    validator = action_answer_check.answer_validator()
+    assert validator.schema == RemoteAction.action_response_format_spec()
+    validate(VALID_ANSWER, validator.schema)

@@ -1,0 +1,111 @@
+"""Tests for bot/shop/orders.py: order ids as customers type them, and plain status answers."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+
+from bot.services import SHOP_DATA
+from bot.shop.orders import Order, YamlOrderBook, find_order_id_in_text, looks_like_order_id, normalise_order_id
+from tests.builders import EMOJI_ONLY_TEXT, LONG_TEXT
+
+
+@pytest.fixture(scope="module")
+def book() -> YamlOrderBook:
+    """The shop's stand-in order file."""
+    return YamlOrderBook.from_yaml(SHOP_DATA / "orders.yml")
+
+
+def order(status: str, **overrides: Optional[str]) -> Order:
+    """An order with plain defaults."""
+    values: dict = dict(id="55213", status=status, items=("Aura Mini", "Volt Power Bank"), placed="2026-11-23")
+    values.update(overrides)
+    return Order(**values)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [("#55213", "55213"), (" a-10442. ", "A-10442"), ("ord-7781!", "ORD-7781"), ("A 10442", "A10442"), ("", "")],
+)
+def test_normalise_order_id(raw: str, normalised: str) -> None:
+    assert normalise_order_id(raw) == normalised
+
+
+@pytest.mark.parametrize("raw", ["#55213", "A-10442", "ord-7781", "00123842", "113542617735902"])
+def test_order_id_shapes_are_recognised(raw: str) -> None:
+    assert looks_like_order_id(raw) is True
+
+
+@pytest.mark.parametrize("raw", ["", "#", "123", "abc", "ABCDE-12345", "1" * 21, "55213x", EMOJI_ONLY_TEXT])
+def test_malformed_order_ids_are_not(raw: str) -> None:
+    assert looks_like_order_id(raw) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("order #55213 pls", "55213"),
+        ("where is a-10442?", "A-10442"),
+        ("Order ORD-7781, thanks", "ORD-7781"),
+        ("my order 00123842 hasn't come", "00123842"),
+        ("it cost 99 pounds", None),
+        ("", None),
+        (EMOJI_ONLY_TEXT, None),
+        (LONG_TEXT, None),
+    ],
+    ids=["hash", "lower-prefix", "comma", "leading-zeros", "short-number", "empty", "emoji-only", "20kB"],
+)
+def test_find_order_id_in_free_text(text: str, found: Optional[str]) -> None:
+    assert find_order_id_in_text(text) == found
+
+
+@pytest.mark.parametrize("typed", ["55213", "#55213", "A10442", "a-10442", "a 10442", "ord7781"])
+def test_order_book_ignores_case_hash_spaces_and_dashes(book: YamlOrderBook, typed: str) -> None:
+    assert book.find(typed) is not None
+
+
+def test_order_book_returns_none_for_unknown_ids(book: YamlOrderBook) -> None:
+    assert book.find("99999") is None
+    assert book.find("") is None
+
+
+def test_order_book_loads_every_field(book: YamlOrderBook) -> None:
+    delayed = book.find("A-10977")
+
+    assert delayed is not None
+    assert delayed.items == ("Brew Master Coffee Maker",)
+    assert (delayed.carrier, delayed.tracking, delayed.eta) == ("Royal Mail", "RM778812345GB", "2026-12-01")
+
+
+def test_only_processing_orders_can_be_cancelled() -> None:
+    assert order("processing").can_be_cancelled is True
+    for status in ("shipped", "out_for_delivery", "delivered", "delayed", "cancelled"):
+        assert order(status).can_be_cancelled is False
+
+
+@pytest.mark.parametrize(
+    ("status", "fields", "expected"),
+    [
+        ("processing", {"eta": "2026-11-29"}, "is being packed and should arrive by 2026-11-29."),
+        (
+            "shipped",
+            {"carrier": "DPD", "eta": "2026-11-27", "tracking": "T1"},
+            "on its way with DPD, arriving by 2026-11-27. Tracking number: T1.",
+        ),
+        ("out_for_delivery", {"carrier": "DPD", "eta": "today"}, "is out for delivery with DPD: today."),
+        ("delivered", {"delivered": "2026-11-06"}, "was delivered on 2026-11-06."),
+        ("delayed", {"eta": "2026-12-01"}, "late: the carrier is behind. The new estimate is 2026-12-01. Sorry"),
+        ("cancelled", {}, "was cancelled. Refund: in progress."),
+        ("lost_in_space", {}, "has status 'lost_in_space'."),
+    ],
+)
+def test_describe_says_where_the_order_is(status: str, fields: dict, expected: str) -> None:
+    text = order(status, **fields).describe()
+
+    assert text.startswith("Order 55213 (Aura Mini, Volt Power Bank)")
+    assert expected in text
+
+
+def test_tracking_is_not_shown_for_delivered_orders() -> None:
+    assert "Tracking" not in order("delivered", delivered="2026-11-06", tracking="T1").describe()
