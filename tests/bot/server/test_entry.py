@@ -9,8 +9,10 @@ from typing import Any, Dict, List
 import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event
 
 from bot.server import answer_check as action_answer_check
+from bot.server import event_types
 from bot.server.entry import main
 
 VALID_ANSWER: Dict[str, Any] = {
@@ -26,9 +28,11 @@ BAD_ANSWERS: List[Any] = [
 
 @pytest.fixture
 def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Rasa's own check, put back on RemoteAction after the test whatever the test installs."""
+    """Rasa's own check and event resolver, put back after the test whatever `main` installs."""
     original = RemoteAction._validate_action_result
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
+    monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
+    monkeypatch.setattr(event_types, "_rasa_resolver", event_types._rasa_resolver)
     return original
 
 
