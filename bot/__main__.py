@@ -13,9 +13,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="train if needed and start the assistant")
     commands.add_parser("train", help="train the model if data or config changed")
-    desk = commands.add_parser("desk", help="run the human desk (relay, escalations, Slack desk)")
-    desk.add_argument("--host", default="127.0.0.1")
-    desk.add_argument("--port", type=int, default=5057)
     chat = commands.add_parser("chat", help="talk to the running assistant in this terminal")
     chat.add_argument("--url", default=None, help="Rasa server URL (default: http://127.0.0.1:$BRIGHTWAY_RASA_PORT, as `run` uses)")
     chat.add_argument("--sender", default=None, help="conversation id (default: a new one)")
@@ -26,19 +23,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         from bot.launcher.run import run_assistant
 
         return run_assistant()
-    if args.command == "desk":
-        import uvicorn
-
-        from bot.records.database import SchemaOutdatedError
-        from desk.server import desk_app_from_env
-
-        try:
-            app = desk_app_from_env()
-        except SchemaOutdatedError as error:
-            print(f"Database problem: {error}", file=sys.stderr)
-            return 2
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", ws="none")
-        return 0
     if args.command == "train":
         from bot.launcher.processes import StartupError, train
         from bot.launcher.run import MODELS_DIR

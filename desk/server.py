@@ -1,6 +1,6 @@
 """The desk process: runs the desk relay loop and, when configured, the Slack agents' app.
 
-Started by `python -m bot run` as `python -m bot desk`. It reaches customers only through the
+Started by `python -m bot run` as `python -m desk`. It reaches customers only through the
 Rasa server's HTTP API (with its token) and keeps every decision in the handoff store.
 """
 

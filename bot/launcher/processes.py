@@ -239,7 +239,7 @@ class AssistantProcesses:
             report(f"Starting the desk (log: {self._log_path('desk')})...")
             desk = self._spawn(
                 "desk",
-                [*PRIVATE_LOGS, "bot", "desk", "--port", str(self.desk_port)],
+                [*PRIVATE_LOGS, "desk", "--port", str(self.desk_port)],
                 desk_env,
             )
             wait_until_ready(f"{self.desk_url}/health", desk, "desk", self._log_path("desk"), timeout)
