@@ -1,7 +1,7 @@
 """What changed between two NLU evaluation reports, and the CI gate on held-out accuracy.
 
 Reports are the JSON `python -m bot.trainer eval` writes: `{"heldout": {...}, "regression": {...},
-"dev": {...}}`, each section shaped like `bench.nlu_eval.report_as_json` (accuracy, macro_f1,
+"dev": {...}}`, each section shaped like `bot.trainer.nlu_scoring.report_as_json` (accuracy, macro_f1,
 per_intent, errors).
 """
 

@@ -4,7 +4,7 @@ The split holds out about 15 % of each intent's examples, chosen by a hash of th
 text, so an example stays on the same side when others are added or removed. A model trained
 on the rest (in `models/heldout/`, its data copy in `var/heldout/`) is scored on them and on the
 frozen regression set `tests/nlu_regression.yml` (which edits to data/nlu cannot change); the full
-model in `models/` is scored on `intents_dev.csv`. Measuring reuses `bench/nlu_eval.py`, so
+model in `models/` is scored on `intents_dev.csv`. Measuring reuses `bot/trainer/nlu_scoring.py`, so
 run from the repository root (as `make eval` does).
 """
 
@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
-from bench.nlu_eval import (
+from bot.trainer.nlu_scoring import (
     DEFAULT_DATA,
     Example,
     Prediction,

@@ -8,7 +8,7 @@ from bot.trainer.nlu_comparison import accuracy_gate, describe_changes, intent_c
 
 
 def scores(f1: float, support: int = 10) -> Dict[str, Any]:
-    """Per-intent figures as `bench.nlu_eval.report_as_json` writes them."""
+    """Per-intent figures as `bot.trainer.nlu_scoring.report_as_json` writes them."""
     return {"precision": f1, "recall": f1, "f1": f1, "support": support}
 
 
