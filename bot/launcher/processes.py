@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.server.rasa_http_api import api_token
 from bot.settings import REPO_ROOT
 
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -56,20 +56,6 @@ def plan_channels(credentials_file: Path, environ: Mapping[str, str]) -> Channel
         else:
             plan.enabled[channel] = config
     return plan
-
-
-def api_token(var_dir: Path, environ: Mapping[str, str]) -> str:
-    """The Rasa HTTP API token: `RASA_API_TOKEN`, else one generated once and kept in `var/`."""
-    if environ.get("RASA_API_TOKEN"):
-        return environ["RASA_API_TOKEN"]
-    token_file = var_dir / "api_token"
-    if token_file.exists():
-        return token_file.read_text(encoding="utf-8").strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(24)
-    token_file.write_text(token + "\n", encoding="utf-8")
-    token_file.chmod(0o600)
-    return token
 
 
 def write_endpoints(

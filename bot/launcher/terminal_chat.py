@@ -12,7 +12,7 @@ import urllib.parse
 import urllib.request
 from typing import Any, Dict, Iterator, List, Optional
 
-from bot.server.rasa_http_api import conversation_path
+from bot.server.rasa_http_api import api_token, conversation_path
 from bot.settings import REPO_ROOT
 
 
@@ -97,11 +97,8 @@ def format_reply(reply: Dict[str, Any]) -> str:
 
 
 def read_token() -> str:
-    """The API token the launcher wrote (or `RASA_API_TOKEN`)."""
-    if os.environ.get("RASA_API_TOKEN"):
-        return os.environ["RASA_API_TOKEN"]
-    token_file = REPO_ROOT / "var" / "api_token"
-    return token_file.read_text(encoding="utf-8").strip() if token_file.exists() else ""
+    """The API token the launcher made (or `RASA_API_TOKEN`); "" when there is none."""
+    return api_token(REPO_ROOT / "var", os.environ, create=False)
 
 
 def run_chat(url: str, sender: Optional[str], debug: bool) -> int:

@@ -1,13 +1,36 @@
-"""Client for the Rasa server's HTTP API, as the desk uses it: agent messages, resume, tracker."""
+"""Client for the Rasa server's HTTP API, as the desk uses it: agent messages, resume, tracker.
+
+Also the one place the API token is read (or made on first local run): the launcher passes it
+to Rasa, and the desk, the review app, the trainer and the terminal chat read the same one.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
 from urllib.parse import quote
 
 import httpx
 
+from bot.secret_file import read_or_create_secret
+
 AGENT_BACK_ACTION = "action_bot_back"
+TOKEN_VARIABLE = "RASA_API_TOKEN"
+TOKEN_FILE_NAME = "api_token"
+
+
+def api_token(var_dir: Path, environ: Mapping[str, str], create: bool = True) -> str:
+    """The Rasa HTTP API token: `RASA_API_TOKEN`, else the one kept in `var_dir/api_token`.
+
+    With `create`, a missing file gets a new random token (the launcher's first run); without,
+    a missing file gives "" (a client with no server started from this folder).
+    """
+    if environ.get(TOKEN_VARIABLE):
+        return environ[TOKEN_VARIABLE]
+    token_file = var_dir / TOKEN_FILE_NAME
+    if not create and not token_file.exists():
+        return ""
+    return read_or_create_secret(token_file, nbytes=24)
 
 
 def conversation_path(conversation_id: str) -> str:
