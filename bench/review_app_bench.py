@@ -33,8 +33,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from bot.handoff.store import HandoffStore  # noqa: E402
+from bot.records.database import create_database_engine  # noqa: E402
 from bot.records.database import create_database_engine, create_schema  # noqa: E402
 from bot.records.nps_store import NpsStore  # noqa: E402
+from bot.records.schema_migrations import create_schema  # noqa: E402
 from bot.transcript import transcript_from_events  # noqa: E402
 
 TARGET_MS = 300.0

@@ -11,11 +11,15 @@ from bot.clock import Clock, system_clock
 from bot.frustration import FrustrationScorer
 from bot.handoff.business_hours import BusinessHours
 from bot.handoff.desk_notice import Desk, LogDesk
+from bot.handoff.desk_notice import Desk, LogDesk
 from bot.handoff.start import HandoffService
 from bot.handoff.store import HandoffStore
 from bot.records.database import create_database_engine
+from bot.records.database import create_database_engine
+from bot.records.feedback_store import FeedbackStore
 from bot.records.feedback_store import FeedbackStore
 from bot.records.nps_store import NpsStore
+from bot.records.schema_migrations import create_schema
 from bot.records.schema_migrations import create_schema
 from bot.records.ticket_store import TicketStore
 from bot.settings import REPO_ROOT, Settings, load_settings

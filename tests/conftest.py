@@ -12,7 +12,10 @@ from sqlalchemy.engine import Engine
 
 from bot.frustration import FrustrationScorer
 from bot.handoff.desk_notice import LogDesk
+from bot.handoff.desk_notice import LogDesk
 from bot.records.database import create_database_engine
+from bot.records.database import create_database_engine
+from bot.records.schema_migrations import create_schema
 from bot.records.schema_migrations import create_schema
 from bot.services import Services, build_services
 from bot.settings import REPO_ROOT, Settings

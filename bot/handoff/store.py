@@ -115,7 +115,7 @@ class HandoffStore:
     """Creates, claims and resolves handoffs in SQL; safe for concurrent agents and processes."""
 
     def __init__(self, engine: Engine, clock: Clock = system_clock) -> None:
-        """Use `engine` (schema created by `bot.records.database.create_schema`) and `clock` for times."""
+        """Use `engine` (schema created by `bot.records.schema_migrations.create_schema`) and `clock` for times."""
         self._engine = engine
         self._clock = clock
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any, Optional
 
@@ -12,14 +11,6 @@ from sqlalchemy.pool import QueuePool
 
 metadata = sa.MetaData()
 SQLITE_FILE_PREFIX = "sqlite:///"
-
-# Every module that defines tables on `metadata`; the Alembic environment loads the same list.
-TABLE_MODULES = (
-    "review_app.conversations.index", "bot.records.feedback_store", "review_app.handoffs.digest", "bot.handoff.store",
-    "review_app.accounts.login_throttle", "bot.records.nps_store", "review_app.conversations.review_notes", "bot.records.ticket_store", "review_app.accounts.user_store",
-    "channels.tables",
-)
-
 
 class SchemaOutdatedError(RuntimeError):
     """The database was made by a different version of the code; the message says what to run."""
@@ -71,23 +62,3 @@ def _use_write_ahead_log(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def load_table_definitions() -> sa.MetaData:
-    """Import every table module so `metadata` holds the whole schema; returns `metadata`."""
-    for module in TABLE_MODULES:
-        importlib.import_module(module)
-    return metadata
-
-
-def create_schema(engine: Engine) -> None:
-    """Make sure the database has the schema this code expects, or refuse it.
-
-    A new database gets every table and is stamped at the newest migration; one already at the
-    newest migration gets any missing table. A database made by an older version raises
-    `SchemaOutdatedError`, which says how to upgrade it: code writing to an older table shape
-    would fail (or, in a retry loop, hang).
-    """
-    from bot.records.schema_migrations import prepare_schema
-
-    prepare_schema(engine, load_table_definitions())

@@ -1,6 +1,6 @@
 """Where a database stands in the Alembic migrations (`migrations/`), and bringing it up to date.
 
-Every service checks at start-up (through `bot.records.database.create_schema`): a new database is
+Every service checks at start-up (through `create_schema` below): a new database is
 created and stamped at the newest migration, one made by an older version is refused with a
 message that says what to run. `python -m bot run` upgrades its database before it starts
 anything, so an old `var/` just works; several instances on PostgreSQL are upgraded once per
@@ -135,3 +135,14 @@ def upgrade_database(url: str) -> Optional[SchemaUpgrade]:
         return SchemaUpgrade(engine.url.render_as_string(hide_password=True), before, head)
     finally:
         engine.dispose()
+
+
+def create_schema(engine: Engine) -> None:
+    """Make sure the database has the schema this code expects, or refuse it.
+
+    A new database gets every table and is stamped at the newest migration; one already at the
+    newest migration gets any missing table. A database made by an older version raises
+    `SchemaOutdatedError`, which says how to upgrade it: code writing to an older table shape
+    would fail (or, in a retry loop, hang).
+    """
+    prepare_schema(engine, load_table_definitions())

@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-25
 
-Databases created earlier by `bot.records.database.create_schema` keep their tables: only missing ones
+Databases created earlier by `bot.records.schema_migrations.create_schema` keep their tables: only missing ones
 are created, so `alembic upgrade head` is safe on them too.
 """
 from typing import Sequence, Union

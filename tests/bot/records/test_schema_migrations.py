@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from bot.records.database import SchemaOutdatedError, create_database_engine
 from bot.records.schema_migrations import create_schema
 from bot.records.schema_migrations import alembic_config, current_revision, head_revision, upgrade_database
+
 from bot.records.tables import load_table_definitions
 from review_app.handoffs.digest import HandoffDigests, handoff_terms_table
 from review_app.handoffs.queries import HandoffFilter, HandoffQueries
