@@ -20,6 +20,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.launcher.outdated_models import outdated_model_reason
 from bot.server.rasa_http_api import api_token
 from bot.settings import REPO_ROOT
 
@@ -79,11 +80,21 @@ def newest_model(models_dir: Path) -> Optional[Path]:
     return models[-1] if models else None
 
 
-def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = (), log: Optional[Path] = None) -> Path:
+def train(
+    models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = (), log: Optional[Path] = None,
+    report: Optional[Callable[[str], None]] = None,
+) -> Path:
     """Train with Rasa (it skips the work when data and config are unchanged); return the model.
 
-    With `log`, Rasa's output is appended to that file instead of the terminal.
+    With `log`, Rasa's output is appended to that file instead of the terminal. When the newest
+    model names classes this code no longer has, `report` hears why in one line and the training
+    is forced, so Rasa never hands back a model it cannot load.
     """
+    previous = newest_model(models_dir)
+    reason = outdated_model_reason(previous) if previous else None
+    if reason:
+        (report or _print_now)(reason)
+        extra_args = (*extra_args, "--force")
     command = [
         *PRIVATE_LOGS, "rasa", "train",
         "--config", str(root / "config.yml"),
@@ -104,6 +115,11 @@ def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = 
         where = f"the end of {log}" if log else "the messages above"
         raise StartupError(f"Training failed: see {where} (file and line of the problem).")
     return model
+
+
+def _print_now(line: str) -> None:
+    """Print a line at once (the training's own output follows)."""
+    print(line, flush=True)
 
 
 def _quiet(_: str) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, TextIO
 
+from bot.launcher.outdated_models import outdated_model_reason
 from bot.launcher.processes import StartupError, newest_model, train
 from bot.trainer.training_sources import ProjectPaths, load_trainer_data
 
@@ -85,6 +86,10 @@ def retrain(
     started = clock()
     if base is None:
         print("No model to fine-tune yet: training from scratch.", file=out, flush=True)
+        return RetrainOutcome("full", trainer(models_dir, paths.root, ()), clock() - started)
+    outdated = outdated_model_reason(base)
+    if outdated:
+        print(f"Fine-tuning is not possible. {outdated}", file=out, flush=True)
         return RetrainOutcome("full", trainer(models_dir, paths.root, ()), clock() - started)
     blockers = finetune_blockers(model_labels(base), data_labels(paths))
     if blockers:

@@ -97,3 +97,18 @@ def test_without_any_model_it_trains_from_scratch(tmp_path: Path, project: Proje
     trainer = RecordingTrainer()
     assert retrain(tmp_path / "empty", project, out=io.StringIO(), trainer=trainer).mode == "full"
     assert trainer.calls == [()]
+
+
+def test_a_model_of_an_older_layout_is_not_fine_tuned(tmp_path: Path, project: ProjectPaths) -> None:
+    """Rasa cannot load a model naming classes that moved; training from scratch says so."""
+    base = model_archive(tmp_path / "models", ["greet"], [])
+    with tarfile.open(base, "w:gz") as tar:
+        metadata = tmp_path / "metadata.json"
+        metadata.write_text(json.dumps({"train_schema": {"nodes": {"p": {"uses": "bot.handoff_policy_gone.Policy"}}}}))
+        tar.add(metadata, arcname="metadata.json")
+    trainer, out = RecordingTrainer(), io.StringIO()
+    outcome = retrain(tmp_path / "models", project, out=out, trainer=trainer)
+    assert trainer.calls == [()]
+    assert outcome.mode == "full"
+    assert "Fine-tuning is not possible. Retraining: " in out.getvalue()
+    assert "bot.handoff_policy_gone.Policy" in out.getvalue()
