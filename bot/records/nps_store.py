@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import List, Optional
+from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -100,16 +100,6 @@ class NpsStore:
                     answered_at=as_utc(self._clock()).replace(tzinfo=None),
                 )
             )
-
-    def scores_for_conversation(self, conversation_id: str) -> List[int]:
-        """Scores given in one conversation, oldest first."""
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(nps_scores_table.c.score)
-                .where(nps_scores_table.c.conversation_id == conversation_id)
-                .order_by(nps_scores_table.c.id)
-            ).all()
-        return [row.score for row in rows]
 
     def summary(self) -> NpsSummary:
         """NPS over every recorded answer."""

@@ -134,13 +134,6 @@ class ReviewStore:
                 ).scalars()
             )
 
-    def all_tags(self) -> List[str]:
-        """Every tag in use, alphabetically (for filters)."""
-        with self._engine.connect() as connection:
-            return list(
-                connection.execute(sa.select(tags_table.c.tag).distinct().order_by(tags_table.c.tag)).scalars()
-            )
-
     def add_note(self, conversation_id: str, author: str, text: str) -> Note:
         """Store a note; raises `ReviewError` when it is empty or too long."""
         text = text.strip()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from actions.nps import ActionAskNps, ActionBotBack, ActionRecordNps
 from bot.services import Services
 from tests.builders import LONG_TEXT, ActionOutcome, ManualClock, run_action, tracker_for_message
+from tests.recorded_scores import scores_for_conversation
 
 REJECTION = "Sorry, I need a single number from 0 (not at all likely) to 10 (extremely likely)."
 
@@ -78,35 +80,35 @@ def test_the_cooldown_is_per_customer(services: Services, domain_dict: Dict[str,
 
 @pytest.mark.parametrize(("text", "score"), [("9", 9), ("10/10", 10), ("a solid eight", 8)])
 def test_a_high_score_is_recorded_and_thanked(
-    services: Services, domain_dict: Dict[str, Any], text: str, score: int
+    services: Services, domain_dict: Dict[str, Any], engine: Engine, text: str, score: int
 ) -> None:
     outcome = answer(services, domain_dict, text)
 
-    assert services.nps.scores_for_conversation("customer-1") == [score]
+    assert scores_for_conversation(engine, "customer-1") == [score]
     assert outcome.texts == [f"Thanks for the {score}! That means a lot to the team."]
     assert outcome.slot("nps_asked") is True
 
 
 @pytest.mark.parametrize("text", ["0", "3"])
 def test_a_low_score_is_recorded_and_the_customer_asked_what_to_improve(
-    services: Services, domain_dict: Dict[str, Any], text: str
+    services: Services, domain_dict: Dict[str, Any], engine: Engine, text: str
 ) -> None:
     outcome = answer(services, domain_dict, text)
 
-    assert services.nps.scores_for_conversation("customer-1") == [int(text)]
+    assert scores_for_conversation(engine, "customer-1") == [int(text)]
     assert "What's the one thing we should do better?" in outcome.texts[0]
 
 
 @pytest.mark.parametrize("text", ["11", "-1", "7 or 8", "great", "", "👍", LONG_TEXT],
                          ids=["eleven", "negative", "two-numbers", "words", "empty", "emoji-only", "20kB"])
 def test_anything_but_a_single_0_to_10_score_is_asked_again_and_not_stored(
-    services: Services, domain_dict: Dict[str, Any], text: str
+    services: Services, domain_dict: Dict[str, Any], engine: Engine, text: str
 ) -> None:
     outcome = answer(services, domain_dict, text)
 
     assert outcome.texts == [REJECTION]
     assert outcome.events == []
-    assert services.nps.scores_for_conversation("customer-1") == []
+    assert scores_for_conversation(engine, "customer-1") == []
 
 
 def test_when_an_agent_hands_back_the_bot_says_so_and_asks_nps_once(

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 
 from bot.records.nps_store import NpsStore, NpsSummary
 from tests.builders import ManualClock
+from tests.recorded_scores import scores_for_conversation
 
 
 @pytest.fixture
@@ -47,19 +48,19 @@ def test_the_cooldown_comes_from_the_constructor(engine: Engine, clock: ManualCl
     assert store.may_ask("alice") is True
 
 
-def test_scores_are_recorded_per_conversation_in_order(store: NpsStore) -> None:
+def test_scores_are_recorded_per_conversation_in_order(store: NpsStore, engine: Engine) -> None:
     store.record_score("alice", "conversation-1", "rest", 9)
     store.record_score("bob", "conversation-2", "rest", 3)
     store.record_score("alice", "conversation-1", "rest", 0)
 
-    assert store.scores_for_conversation("conversation-1") == [9, 0]
+    assert scores_for_conversation(engine, "conversation-1") == [9, 0]
 
 
 @pytest.mark.parametrize("score", [-1, 11, 100])
-def test_scores_outside_0_to_10_are_rejected(store: NpsStore, score: int) -> None:
+def test_scores_outside_0_to_10_are_rejected(store: NpsStore, engine: Engine, score: int) -> None:
     with pytest.raises(ValueError, match="0 to 10"):
         store.record_score("alice", "conversation-1", "rest", score)
-    assert store.scores_for_conversation("conversation-1") == []
+    assert scores_for_conversation(engine, "conversation-1") == []
 
 
 def test_summary_counts_promoters_passives_and_detractors(store: NpsStore) -> None:

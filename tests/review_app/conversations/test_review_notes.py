@@ -30,7 +30,7 @@ def test_tags_are_normalised_unique_and_removable(reviews: ReviewStore) -> None:
     reviews.add_tag("c1", "refund", "lea")
     reviews.add_tag("c2", "refund", "lea")
     assert reviews.tags("c1") == ["late delivery", "refund"]
-    assert reviews.all_tags() == ["late delivery", "refund"]
+    assert reviews.tags("c2") == ["refund"]
     reviews.remove_tag("c1", "Refund")
     assert reviews.tags("c1") == ["late delivery"]
 
