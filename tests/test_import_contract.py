@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
@@ -56,3 +57,13 @@ def test_an_import_cycle_between_packages_fails(tree_copy: Path) -> None:
     append(tree_copy / "bot" / "shop" / "orders.py", "from bot.handoff.store import HandoffStore")
     append(tree_copy / "bot" / "handoff" / "business_hours.py", "from bot.shop.catalogue import Catalogue")
     assert any(p.startswith("import cycle between packages:") for p in contract_problems(tree_copy))
+
+
+def test_every_package_says_what_it_holds_and_what_it_may_import() -> None:
+    missing = []
+    for package in PRODUCT:
+        for init in sorted((REPO_ROOT / package).rglob("__init__.py")):
+            doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+            if "may import" not in doc.lower():
+                missing.append(str(init.relative_to(REPO_ROOT)))
+    assert missing == []

@@ -1,1 +1,3 @@
-"""The app's routes, one module per area; each module exposes `routes`."""
+"""The app's routes, one module per area; each module exposes `routes`.
+
+May import: the bot core, desk and the rest of review_app."""
