@@ -28,8 +28,10 @@ from urllib.parse import unquote
 
 from channels.card_masking import mask_card_numbers
 
+from bot.phone_numbers import mask_phone_numbers as mask_by_rule
+from bot.phone_numbers import may_be_phone_number
+
 REDACTED = "[redacted]"
-PHONE_MASK = "[phone]"
 
 # The keys Rasa's own anonymizer treats as customer data (rasa.utils.log_utils), plus a few more.
 CUSTOMER_DATA_KEYS = frozenset({
@@ -39,7 +41,6 @@ CUSTOMER_DATA_KEYS = frozenset({
     "old_states", "successes", "current_entity", "next_entity", "states", "entity", "token_text",
     "user_message", "json_message", "metadata", "body", "sender_id", "conversation_id",
 })
-PHONE_NUMBER = re.compile(r"(?<![\w+.])(?:\+\d[\d ().-]{6,}\d|\d{10,15})(?![\w.])")
 URL_ENCODED_RUN = re.compile(r"[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*")
 TOKEN_QUERY_VALUE = re.compile(r"(?<=[?&]token=)[^&\s\"'<>]+")
 ANSI = r"(?:\x1b\[[0-9;]*m)*"
@@ -49,8 +50,8 @@ CONSOLE_CUSTOMER_KEY = re.compile(
 
 
 def mask_phone_numbers(text: str) -> str:
-    """Replace what looks like a phone number: "+" and 8+ digits (spaces, dashes allowed), or 10-15 digits."""
-    return PHONE_NUMBER.sub(PHONE_MASK, text)
+    """Replace whatever may be a phone number (the logs' rule in `bot/phone_numbers.py`)."""
+    return mask_by_rule(text, may_be_phone_number)
 
 
 def mask_numbers(text: str) -> str:
