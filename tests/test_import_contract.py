@@ -67,3 +67,8 @@ def test_every_package_says_what_it_holds_and_what_it_may_import() -> None:
             if "may import" not in doc.lower():
                 missing.append(str(init.relative_to(REPO_ROOT)))
     assert missing == []
+
+
+def test_bot_keeps_at_most_twelve_modules_at_its_top() -> None:
+    """Everything else lives in a named subpackage (README "What is where")."""
+    assert len(list((REPO_ROOT / "bot").glob("*.py"))) <= 12
