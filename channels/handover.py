@@ -7,8 +7,8 @@ from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.card_numbers import mask_card_numbers
 from channels.background import BackgroundTasks
-from channels.card_masking import mask_card_numbers
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 

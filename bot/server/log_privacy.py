@@ -26,7 +26,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from channels.card_masking import mask_card_numbers
+from bot.card_numbers import mask_card_numbers
 
 from bot.phone_numbers import mask_phone_numbers as mask_by_rule
 from bot.phone_numbers import may_be_phone_number

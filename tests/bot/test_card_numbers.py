@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from channels.card_masking import is_card_number, luhn_valid, mask_card_numbers
+from bot.card_numbers import is_card_number, luhn_valid, mask_card_numbers
 
 TEST_CARDS = [
     "4111111111111111",  # Visa
