@@ -13,7 +13,6 @@ from bot.clock import Clock, system_clock
 from bot.database import create_database_engine, create_schema
 from bot.desk import Desk, LogDesk
 from bot.feedback_store import FeedbackStore
-from bot.frustration import FrustrationScorer
 from bot.handoff import HandoffService
 from bot.handoff_store import HandoffStore
 from bot.nps_store import NpsStore
@@ -39,7 +38,6 @@ class Services:
     tickets: TicketStore
     feedback: FeedbackStore
     nps: NpsStore
-    scorer: FrustrationScorer
     clock: Clock
 
 
@@ -65,7 +63,6 @@ def build_services(
         tickets=TicketStore(engine, clock),
         feedback=FeedbackStore(engine, clock),
         nps=NpsStore(engine, settings.nps.cooldown_hours, clock),
-        scorer=FrustrationScorer(threshold=settings.frustration.threshold),
         clock=clock,
     )
 

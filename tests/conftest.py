@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 
 from bot.database import create_database_engine, create_schema
 from bot.desk import LogDesk
-from bot.frustration import FrustrationScorer
 from bot.services import Services, build_services
 from bot.settings import REPO_ROOT, Settings
 from tests.builders import ManualClock
@@ -50,12 +49,6 @@ def engine(database_url: str) -> Iterator[Engine]:
     create_schema(engine)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def scorer() -> FrustrationScorer:
-    """The real frustration scorer at the default threshold (built once: it loads VADER)."""
-    return FrustrationScorer(threshold=0.5)
 
 
 @pytest.fixture

@@ -1,0 +1,221 @@
+"""The frustration model: two TF-IDF + logistic-regression stages, Reddit anger then customer service.
+
+The first stage learns what anger sounds like from GoEmotions; its log-odds become one feature
+of the second stage, which learns from our own customer-service texts (frustrated messages,
+calm problem reports, the NLU examples) when a message is frustration and when it is only a
+problem. Both use word 1-2-grams, character 3-5-grams and a shouting feature.
+`fit` also chooses the decision threshold from out-of-fold predictions on the training data
+(never on an evaluation file) and folds it into the score: `score()` returns 0.5 at the chosen
+threshold, so `frustration.threshold: 0.5` in settings.yml means "the trained operating point".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from bot.log_odds import log_odds, sigmoid
+from bot.nlu.frustration_corpus import LabelledText
+
+_SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
+_REPEATED_MARKS = re.compile(r"[!?]{2,}")
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """Regularisation of the two stages and the folds used to choose the threshold."""
+
+    reddit_regularisation: float = 1.0
+    in_domain_regularisation: float = 16.0
+    folds: int = 5
+    seed: int = 14
+
+
+def shouting_features(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Two columns the lower-cased n-grams cannot see: all-caps words and !!!/??? marks."""
+    rows = []
+    for text in texts:
+        caps_words = len(_SHOUTED_WORD.findall(text))
+        letters = sum(character.isalpha() for character in text)
+        upper = sum(character.isupper() for character in text)
+        shouting = 1.0 if letters >= 6 and upper / letters >= 0.7 else min(caps_words, 3) / 3.0
+        rows.append((shouting, 1.0 if _REPEATED_MARKS.search(text) else 0.0))
+    return sparse.csr_matrix(np.array(rows, dtype=np.float64).reshape(len(rows), 2))
+
+
+class TextFeatures:
+    """Word 1-2-grams, character 3-5-grams within words, and the shouting columns."""
+
+    def __init__(self, min_df: int) -> None:
+        """Unfitted vectorisers; n-grams seen in fewer than `min_df` texts are dropped."""
+        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, max_features=40_000)
+        self.characters = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, sublinear_tf=True, max_features=60_000
+        )
+
+    def fit(self, texts: Sequence[str]) -> "TextFeatures":
+        """Learn the vocabularies and document frequencies."""
+        self.words.fit(texts)
+        self.characters.fit(texts)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Feature rows for `texts`: word n-grams first, then character n-grams, then shouting."""
+        return sparse.hstack(
+            [self.words.transform(texts), self.characters.transform(texts), shouting_features(texts)],
+            format="csr",
+        )
+
+    def word_names(self) -> np.ndarray:
+        """Names of the word-n-gram columns, which come first in every row."""
+        return self.words.get_feature_names_out()
+
+
+class WordFeatures:
+    """Word 1-2-grams only: the Reddit stage sees 38,000 comments, where character n-grams cost too much."""
+
+    def __init__(self) -> None:
+        """An unfitted vectoriser."""
+        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50_000)
+
+    def fit(self, texts: Sequence[str]) -> "WordFeatures":
+        """Learn the vocabulary and document frequencies."""
+        self.words.fit(texts)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Feature rows for `texts`."""
+        return self.words.transform(texts)
+
+
+class RedditAnger:
+    """First stage: log-odds that a text sounds angry or annoyed, learnt from GoEmotions alone."""
+
+    def __init__(self, features: "WordFeatures", classifier: LogisticRegression) -> None:
+        """Keep the fitted parts."""
+        self.features = features
+        self.classifier = classifier
+
+    @classmethod
+    def fit(cls, corpus: Sequence[LabelledText], options: TrainingOptions) -> "RedditAnger":
+        """Train on the Reddit comments of `corpus`."""
+        texts = [example.text for example in corpus]
+        labels = np.array([example.frustrated for example in corpus], dtype=int)
+        features = WordFeatures().fit(texts)
+        classifier = LogisticRegression(C=options.reddit_regularisation, solver="liblinear")
+        return cls(features, classifier.fit(features.transform(texts), labels))
+
+    def log_odds(self, texts: Sequence[str]) -> np.ndarray:
+        """One column: the stage's decision value per text."""
+        return self.classifier.decision_function(self.features.transform(texts)).reshape(-1, 1)
+
+
+class FrustrationModel:
+    """A fitted model: the Reddit stage, the customer-service stage and the chosen threshold."""
+
+    def __init__(
+        self, reddit: RedditAnger, features: TextFeatures, classifier: LogisticRegression, threshold: float
+    ) -> None:
+        """Keep the parts; `threshold` is on the second stage's probability scale."""
+        self.reddit = reddit
+        self.features = features
+        self.classifier = classifier
+        self.threshold = threshold
+        self._threshold_logit = log_odds(threshold)
+        self._word_names = features.word_names()
+
+    def _rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Second-stage feature rows: in-domain n-grams, shouting, then the Reddit log-odds."""
+        return _stacked(self.features, self.reddit, texts)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """The second stage's probability of frustration for each text."""
+        return self.classifier.predict_proba(self._rows(texts))[:, 1]
+
+    def scores(self, texts: Sequence[str]) -> List[float]:
+        """Scores in [0, 1] with the chosen threshold moved to 0.5."""
+        return [sigmoid(log_odds(float(p)) - self._threshold_logit) for p in self.probabilities(texts)]
+
+    def score_with_signals(self, text: str, limit: int = 3) -> tuple[float, List[str]]:
+        """One text's score and the words that pushed it up most (shown in transcripts)."""
+        row = self._rows([text])
+        probability = float(self.classifier.predict_proba(row)[0, 1])
+        score = sigmoid(log_odds(probability) - self._threshold_logit)
+        coefficients = self.classifier.coef_[0]
+        words = len(self._word_names)
+        pushes = sorted(
+            (
+                (value * coefficients[column], column)
+                for column, value in zip(row.indices, row.data)
+                if column < words and value * coefficients[column] > 0.5
+            ),
+            reverse=True,
+        )
+        signals = [str(self._word_names[column]) for _, column in pushes[:limit]]
+        contributions = {"all_caps": -3, "repeated_punctuation": -2, "sounds_angry": -1}
+        for name, column in contributions.items():
+            if row[0, row.shape[1] + column] * coefficients[column] > 1.0:
+                signals.append(name)
+        return score, signals
+
+
+def _stacked(features: TextFeatures, reddit: RedditAnger, texts: Sequence[str]) -> sparse.csr_matrix:
+    """In-domain n-grams and shouting columns, then the Reddit stage's log-odds as the last column."""
+    return sparse.hstack([features.transform(texts), reddit.log_odds(texts)], format="csr")
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The model and the out-of-fold probabilities of our own texts its threshold was chosen on."""
+
+    model: FrustrationModel
+    in_domain: List[LabelledText]
+    out_of_fold: np.ndarray
+
+
+def choose_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The probability cut with the best F1 on our in-domain texts (out-of-fold, training data only)."""
+    best, best_f1 = 0.5, -1.0
+    for threshold in np.unique(np.round(probabilities, 3)):
+        predicted = probabilities >= threshold
+        true_positive = float(np.sum(predicted & labels))
+        f1 = 2 * true_positive / (np.sum(predicted) + np.sum(labels)) if true_positive else 0.0
+        if f1 > best_f1:
+            best, best_f1 = float(threshold), f1
+    return best
+
+
+def fit(corpus: Sequence[LabelledText], options: TrainingOptions = TrainingOptions()) -> FitResult:
+    """Train both stages; choose the threshold by stratified cross-validation of our own texts.
+
+    The second stage's vocabulary is learnt once on all in-domain texts (no labels involved);
+    only its classifier is refitted per fold, which keeps a cold training run short.
+    """
+    reddit = RedditAnger.fit([example for example in corpus if not example.in_domain], options)
+    in_domain = [example for example in corpus if example.in_domain]
+    texts = [example.text for example in in_domain]
+    labels = np.array([example.frustrated for example in in_domain], dtype=int)
+    features = TextFeatures(min_df=2).fit(texts)
+    matrix = _stacked(features, reddit, texts)
+    out_of_fold = np.zeros(len(in_domain))
+    folds = StratifiedKFold(n_splits=options.folds, shuffle=True, random_state=options.seed)
+    for train_rows, held_out_rows in folds.split(matrix, labels):
+        fold_model = _second_stage(options).fit(matrix[train_rows], labels[train_rows])
+        out_of_fold[held_out_rows] = fold_model.predict_proba(matrix[held_out_rows])[:, 1]
+    classifier = _second_stage(options).fit(matrix, labels)
+    threshold = choose_threshold(out_of_fold, labels.astype(bool))
+    return FitResult(FrustrationModel(reddit, features, classifier, threshold), in_domain, out_of_fold)
+
+
+def _second_stage(options: TrainingOptions) -> LogisticRegression:
+    """A fresh customer-service classifier, balanced because frustrated texts are the minority."""
+    return LogisticRegression(
+        C=options.in_domain_regularisation, solver="liblinear", class_weight="balanced"
+    )
