@@ -109,7 +109,7 @@ class RedditAnger:
         texts = [example.text for example in corpus]
         labels = np.array([example.frustrated for example in corpus], dtype=int)
         features = WordFeatures().fit(texts)
-        classifier = LogisticRegression(C=options.reddit_regularisation, solver="liblinear")
+        classifier = LogisticRegression(C=options.reddit_regularisation, solver="liblinear", random_state=options.seed)
         return cls(features, classifier.fit(features.transform(texts), labels))
 
     def log_odds(self, texts: Sequence[str]) -> np.ndarray:
@@ -141,13 +141,16 @@ class FrustrationModel:
 
     def scores(self, texts: Sequence[str]) -> List[float]:
         """Scores in [0, 1] with the chosen threshold moved to 0.5."""
-        return [sigmoid(log_odds(float(p)) - self._threshold_logit) for p in self.probabilities(texts)]
+        return self.scores_from_probabilities(self.probabilities(texts))
+
+    def scores_from_probabilities(self, probabilities: Sequence[float]) -> List[float]:
+        """The second stage's probabilities as scores, the chosen threshold moved to 0.5."""
+        return [sigmoid(log_odds(float(p)) - self._threshold_logit) for p in probabilities]
 
     def score_with_signals(self, text: str, limit: int = 3) -> tuple[float, List[str]]:
         """One text's score and the words that pushed it up most (shown in transcripts)."""
         row = self._rows([text])
-        probability = float(self.classifier.predict_proba(row)[0, 1])
-        score = sigmoid(log_odds(probability) - self._threshold_logit)
+        score = self.scores_from_probabilities(self.classifier.predict_proba(row)[:, 1])[0]
         coefficients = self.classifier.coef_[0]
         words = len(self._word_names)
         pushes = sorted(
@@ -217,5 +220,5 @@ def fit(corpus: Sequence[LabelledText], options: TrainingOptions = TrainingOptio
 def _second_stage(options: TrainingOptions) -> LogisticRegression:
     """A fresh customer-service classifier, balanced because frustrated texts are the minority."""
     return LogisticRegression(
-        C=options.in_domain_regularisation, solver="liblinear", class_weight="balanced"
+        C=options.in_domain_regularisation, solver="liblinear", class_weight="balanced", random_state=options.seed
     )
