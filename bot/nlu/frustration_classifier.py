@@ -19,7 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.frustration_corpus import data_fingerprint, training_corpus
-from bot.nlu.frustration_model import FrustrationModel, fit
+from bot.nlu.frustration_model import FrustrationModel, TrainingOptions, fit
 from bot.nlu.frustration_model_store import load_model, save_model
 
 FRUSTRATION_KEY = "frustration"
@@ -53,8 +53,8 @@ class FrustrationClassifier(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Retrain when a file in data/frustration changes (Rasa only watches data/nlu itself)."""
-        return data_fingerprint()
+        """Retrain when a file in data/frustration or a training option changes (Rasa watches neither)."""
+        return f"{data_fingerprint()}:{TrainingOptions()!r}"
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on GoEmotions, our frustrated and calm examples and the NLU examples; save."""

@@ -34,7 +34,10 @@ class TrainingOptions:
 
     reddit_regularisation: float = 1.0
     in_domain_regularisation: float = 16.0
+    reddit_sample: int = 0
+    reddit_weight: float = 0.3
     folds: int = 5
+    beta: float = 0.5
     seed: int = 14
 
 
@@ -104,13 +107,22 @@ class RedditAnger:
         self.classifier = classifier
 
     @classmethod
-    def fit(cls, corpus: Sequence[LabelledText], options: TrainingOptions) -> "RedditAnger":
-        """Train on the Reddit comments of `corpus`."""
+    def fit(cls, corpus: Sequence[LabelledText], options: TrainingOptions) -> tuple["RedditAnger", np.ndarray]:
+        """Train on the Reddit comments of `corpus`; also return their out-of-fold log-odds.
+
+        The second stage learns from some of these comments too, so it must see log-odds the
+        first stage produced without having trained on that comment (cross-fitting).
+        """
         texts = [example.text for example in corpus]
         labels = np.array([example.frustrated for example in corpus], dtype=int)
         features = WordFeatures().fit(texts)
-        classifier = LogisticRegression(C=options.reddit_regularisation, solver="liblinear", random_state=options.seed)
-        return cls(features, classifier.fit(features.transform(texts), labels))
+        matrix = features.transform(texts)
+        out_of_fold = np.zeros(len(texts))
+        folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=options.seed)
+        for train_rows, held_out_rows in folds.split(matrix, labels):
+            fold_model = _reddit_stage(options).fit(matrix[train_rows], labels[train_rows])
+            out_of_fold[held_out_rows] = fold_model.decision_function(matrix[held_out_rows])
+        return cls(features, _reddit_stage(options).fit(matrix, labels)), out_of_fold
 
     def log_odds(self, texts: Sequence[str]) -> np.ndarray:
         """One column: the stage's decision value per text."""
@@ -176,45 +188,81 @@ def _stacked(features: TextFeatures, reddit: RedditAnger, texts: Sequence[str]) 
 
 @dataclass(frozen=True)
 class FitResult:
-    """The model and the out-of-fold probabilities of our own texts its threshold was chosen on."""
+    """The model and the out-of-fold probabilities of the second stage's training texts.
+
+    `in_domain` are our own texts (the threshold is chosen on them); `reddit` is the sample of
+    GoEmotions comments the second stage also learnt from, a check that calm small talk is
+    not taken for anger.
+    """
 
     model: FrustrationModel
     in_domain: List[LabelledText]
     out_of_fold: np.ndarray
+    reddit: List[LabelledText]
+    reddit_out_of_fold: np.ndarray
 
 
-def choose_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
-    """The probability cut with the best F1 on our in-domain texts (out-of-fold, training data only)."""
-    best, best_f1 = 0.5, -1.0
+def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float) -> float:
+    """The probability cut with the best F-beta on our texts (out-of-fold, training data only).
+
+    beta < 1 weighs precision more: a false handoff sends a calm customer to a queue, while a
+    missed frustrated one still meets the conversation signals on the next turn.
+    """
+    best, best_score = 0.5, -1.0
+    weight = beta * beta
     for threshold in np.unique(np.round(probabilities, 3)):
         predicted = probabilities >= threshold
         true_positive = float(np.sum(predicted & labels))
-        f1 = 2 * true_positive / (np.sum(predicted) + np.sum(labels)) if true_positive else 0.0
-        if f1 > best_f1:
-            best, best_f1 = float(threshold), f1
+        denominator = (1 + weight) * true_positive + weight * (np.sum(labels) - true_positive) + (np.sum(predicted) - true_positive)
+        score = (1 + weight) * true_positive / denominator if true_positive else 0.0
+        if score > best_score:
+            best, best_score = float(threshold), score
     return best
+
+
+def _reddit_sample(reddit: Sequence[LabelledText], log_odds_column: np.ndarray, options: TrainingOptions):
+    """A fixed random sample of the Reddit comments and their out-of-fold first-stage log-odds."""
+    rows = np.random.default_rng(options.seed).permutation(len(reddit))[: options.reddit_sample]
+    rows.sort()
+    return [reddit[row] for row in rows], log_odds_column[rows]
 
 
 def fit(corpus: Sequence[LabelledText], options: TrainingOptions = TrainingOptions()) -> FitResult:
     """Train both stages; choose the threshold by stratified cross-validation of our own texts.
 
-    The second stage's vocabulary is learnt once on all in-domain texts (no labels involved);
-    only its classifier is refitted per fold, which keeps a cold training run short.
+    The second stage learns from our texts and a sample of Reddit comments (weighted down),
+    its vocabulary learnt once on our texts (no labels involved); only its classifier is
+    refitted per fold, which keeps a cold training run short.
     """
-    reddit = RedditAnger.fit([example for example in corpus if not example.in_domain], options)
+    reddit_all = [example for example in corpus if not example.in_domain]
+    reddit, reddit_log_odds = RedditAnger.fit(reddit_all, options)
+    sample, sample_log_odds = _reddit_sample(reddit_all, reddit_log_odds, options)
     in_domain = [example for example in corpus if example.in_domain]
-    texts = [example.text for example in in_domain]
-    labels = np.array([example.frustrated for example in in_domain], dtype=int)
-    features = TextFeatures(min_df=2).fit(texts)
-    matrix = _stacked(features, reddit, texts)
-    out_of_fold = np.zeros(len(in_domain))
+    features = TextFeatures(min_df=2).fit([example.text for example in in_domain])
+    rows = [*in_domain, *sample]
+    blocks = [_stacked(features, reddit, [example.text for example in in_domain])]
+    if sample:
+        sample_rows = features.transform([example.text for example in sample])
+        blocks.append(sparse.hstack([sample_rows, sample_log_odds.reshape(-1, 1)], format="csr"))
+    matrix = sparse.vstack(blocks, format="csr")
+    labels = np.array([example.frustrated for example in rows], dtype=int)
+    weights = np.array([1.0] * len(in_domain) + [options.reddit_weight] * len(sample))
+    strata = labels * 2 + np.array([example.in_domain for example in rows], dtype=int)
+    out_of_fold = np.zeros(len(rows))
     folds = StratifiedKFold(n_splits=options.folds, shuffle=True, random_state=options.seed)
-    for train_rows, held_out_rows in folds.split(matrix, labels):
-        fold_model = _second_stage(options).fit(matrix[train_rows], labels[train_rows])
+    for train_rows, held_out_rows in folds.split(matrix, strata):
+        fold_model = _second_stage(options).fit(matrix[train_rows], labels[train_rows], sample_weight=weights[train_rows])
         out_of_fold[held_out_rows] = fold_model.predict_proba(matrix[held_out_rows])[:, 1]
-    classifier = _second_stage(options).fit(matrix, labels)
-    threshold = choose_threshold(out_of_fold, labels.astype(bool))
-    return FitResult(FrustrationModel(reddit, features, classifier, threshold), in_domain, out_of_fold)
+    classifier = _second_stage(options).fit(matrix, labels, sample_weight=weights)
+    ours = len(in_domain)
+    threshold = choose_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.beta)
+    model = FrustrationModel(reddit, features, classifier, threshold)
+    return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours:])
+
+
+def _reddit_stage(options: TrainingOptions) -> LogisticRegression:
+    """A fresh first-stage classifier."""
+    return LogisticRegression(C=options.reddit_regularisation, solver="liblinear", random_state=options.seed)
 
 
 def _second_stage(options: TrainingOptions) -> LogisticRegression:

@@ -125,4 +125,4 @@ def test_editing_a_frustration_data_file_changes_the_fingerprint(tmp_path: Path)
         handle.write("    - one more angry line\n")
 
     assert data_fingerprint(copy) != before
-    assert FrustrationClassifier.fingerprint_addon({}) == data_fingerprint(FRUSTRATION_DATA)
+    assert FrustrationClassifier.fingerprint_addon({}).startswith(data_fingerprint(FRUSTRATION_DATA))
