@@ -41,7 +41,7 @@ class ConversationWeights:
     """
 
     window: int = 10
-    repeated_request: float = 1.6
+    repeated_request: float = 2.5
     further_repeat: float = 0.25
     same_request_similarity: float = 0.75
     same_request_min_words: int = 2

@@ -230,14 +230,19 @@ def _reddit_sample(reddit: Sequence[LabelledText], log_odds_column: np.ndarray, 
 def fit(corpus: Sequence[LabelledText], options: TrainingOptions = TrainingOptions()) -> FitResult:
     """Train both stages; choose the threshold by stratified cross-validation of our own texts.
 
-    The second stage learns from our texts and a sample of Reddit comments (weighted down),
+    Our texts are sorted first, so the folds (and the threshold) do not depend on the order in
+    which Rasa or a bench hands them over. The second stage learns from our texts and, if
+    `reddit_sample` is set, a sample of Reddit comments (weighted down),
     its vocabulary learnt once on our texts (no labels involved); only its classifier is
     refitted per fold, which keeps a cold training run short.
     """
     reddit_all = [example for example in corpus if not example.in_domain]
     reddit, reddit_log_odds = RedditAnger.fit(reddit_all, options)
     sample, sample_log_odds = _reddit_sample(reddit_all, reddit_log_odds, options)
-    in_domain = [example for example in corpus if example.in_domain]
+    in_domain = sorted(
+        (example for example in corpus if example.in_domain),
+        key=lambda example: (example.group, example.text, example.frustrated),
+    )
     features = TextFeatures(min_df=2).fit([example.text for example in in_domain])
     rows = [*in_domain, *sample]
     blocks = [_stacked(features, reddit, [example.text for example in in_domain])]
