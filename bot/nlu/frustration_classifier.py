@@ -19,7 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.frustration_corpus import data_fingerprint, training_corpus
-from bot.nlu.frustration_model import FrustrationModel, TrainingOptions, fit
+from bot.nlu.frustration_model import MODEL_VERSION, FrustrationModel, TrainingOptions, fit
 from bot.nlu.frustration_model_store import load_model, save_model
 
 FRUSTRATION_KEY = "frustration"
@@ -53,8 +53,11 @@ class FrustrationClassifier(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Retrain when a file in data/frustration or a training option changes (Rasa watches neither)."""
-        return f"{data_fingerprint()}:{TrainingOptions()!r}"
+        """Retrain when data/frustration, a training option or the model code's version changes.
+
+        Rasa itself watches none of them: it fingerprints only data/nlu and config.yml.
+        """
+        return f"{data_fingerprint()}:{TrainingOptions()!r}:{MODEL_VERSION}"
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on GoEmotions, our frustrated and calm examples and the NLU examples; save."""

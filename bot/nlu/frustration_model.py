@@ -26,6 +26,8 @@ from bot.nlu.frustration_corpus import LabelledText
 
 _SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _REPEATED_MARKS = re.compile(r"[!?]{2,}")
+# Part of the component's fingerprint: bump it when a change here should make Rasa retrain.
+MODEL_VERSION = 2
 
 
 @dataclass(frozen=True)
