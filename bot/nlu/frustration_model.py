@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from bot.log_odds import log_odds, sigmoid
 from bot.nlu.frustration_corpus import LabelledText
+from bot.nlu.tfidf_dot import TfidfDot
 
 _SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _REPEATED_MARKS = re.compile(r"[!?]{2,}")
@@ -43,15 +44,18 @@ class TrainingOptions:
     seed: int = 14
 
 
+def shouting_row(text: str) -> tuple[float, float]:
+    """How shouted a text is (0..1: mostly capitals, or up to three all-caps words) and whether it has !!!/???."""
+    caps_words = len(_SHOUTED_WORD.findall(text))
+    letters = sum(character.isalpha() for character in text)
+    upper = sum(character.isupper() for character in text)
+    shouting = 1.0 if letters >= 6 and upper / letters >= 0.7 else min(caps_words, 3) / 3.0
+    return shouting, 1.0 if _REPEATED_MARKS.search(text) else 0.0
+
+
 def shouting_features(texts: Sequence[str]) -> sparse.csr_matrix:
     """Two columns the lower-cased n-grams cannot see: all-caps words and !!!/??? marks."""
-    rows = []
-    for text in texts:
-        caps_words = len(_SHOUTED_WORD.findall(text))
-        letters = sum(character.isalpha() for character in text)
-        upper = sum(character.isupper() for character in text)
-        shouting = 1.0 if letters >= 6 and upper / letters >= 0.7 else min(caps_words, 3) / 3.0
-        rows.append((shouting, 1.0 if _REPEATED_MARKS.search(text) else 0.0))
+    rows = [shouting_row(text) for text in texts]
     return sparse.csr_matrix(np.array(rows, dtype=np.float64).reshape(len(rows), 2))
 
 
@@ -144,6 +148,15 @@ class FrustrationModel:
         self.threshold = threshold
         self._threshold_logit = log_odds(threshold)
         self._word_names = features.word_names()
+        coefficients = classifier.coef_[0]
+        words, characters = len(features.words.vocabulary_), len(features.characters.vocabulary_)
+        self._words = TfidfDot(features.words, coefficients[:words])
+        self._characters = TfidfDot(features.characters, coefficients[words : words + characters])
+        self._shouting_weights = coefficients[-3:-1].tolist()
+        self._reddit_weight = float(coefficients[-1])
+        self._reddit_words = TfidfDot(reddit.features.words, reddit.classifier.coef_[0])
+        self._reddit_intercept = float(reddit.classifier.intercept_[0])
+        self._intercept = float(classifier.intercept_[0])
 
     def _rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Second-stage feature rows: in-domain n-grams, shouting, then the Reddit log-odds."""
@@ -162,24 +175,26 @@ class FrustrationModel:
         return [sigmoid(log_odds(float(p)) - self._threshold_logit) for p in probabilities]
 
     def score_with_signals(self, text: str, limit: int = 3) -> tuple[float, List[str]]:
-        """One text's score and the words that pushed it up most (shown in transcripts)."""
-        row = self._rows([text])
-        score = self.scores_from_probabilities(self.classifier.predict_proba(row)[:, 1])[0]
-        coefficients = self.classifier.coef_[0]
-        words = len(self._word_names)
-        pushes = sorted(
-            (
-                (value * coefficients[column], column)
-                for column, value in zip(row.indices, row.data)
-                if column < words and value * coefficients[column] > 0.5
-            ),
-            reverse=True,
+        """One text's score and what pushed it up most (shown in transcripts); the NLU path.
+
+        Computes the same decision value as `probabilities` without building sparse matrices.
+        """
+        words = self._words.contributions(text)
+        shouting = shouting_row(text)
+        reddit = self._reddit_intercept + sum(self._reddit_words.contributions(text).values())
+        extras = {
+            "all_caps": shouting[0] * self._shouting_weights[0],
+            "repeated_punctuation": shouting[1] * self._shouting_weights[1],
+            "sounds_angry": reddit * self._reddit_weight,
+        }
+        decision = (
+            self._intercept + sum(words.values()) + sum(self._characters.contributions(text).values())
+            + sum(extras.values())
         )
+        score = self.scores_from_probabilities([sigmoid(decision)])[0]
+        pushes = sorted(((value, column) for column, value in words.items() if value > 0.5), reverse=True)
         signals = [str(self._word_names[column]) for _, column in pushes[:limit]]
-        contributions = {"all_caps": -3, "repeated_punctuation": -2, "sounds_angry": -1}
-        for name, column in contributions.items():
-            if row[0, row.shape[1] + column] * coefficients[column] > 1.0:
-                signals.append(name)
+        signals.extend(name for name, value in extras.items() if value > 1.0)
         return score, signals
 
 

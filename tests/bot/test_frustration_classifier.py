@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.frustration_classifier import FRUSTRATION_KEY, FrustrationClassifier
 from bot.nlu.frustration_corpus import FRUSTRATION_DATA, data_fingerprint
+from bot.nlu.frustration_model_store import load_model
 from bot.settings import REPO_ROOT
 from tests.builders import EMOJI_ONLY_TEXT, LONG_TEXT
 
@@ -90,6 +91,19 @@ def test_loaded_from_the_model_storage_it_scores_the_same(
 
     for text in [*CALM_FIRST_MESSAGES, *FURIOUS_FIRST_MESSAGES]:
         assert scored(loaded, text) == scored(classifier, text)
+
+
+def test_the_fast_single_message_path_gives_the_batch_scores(
+    classifier: FrustrationClassifier, storage: LocalModelStorage
+) -> None:
+    """NLU scores one message without sparse matrices; it must agree with scikit-learn's path."""
+    with storage.read_from(RESOURCE) as model_dir:
+        model = load_model(model_dir)
+    texts = [*CALM_FIRST_MESSAGES, *FURIOUS_FIRST_MESSAGES, "", EMOJI_ONLY_TEXT, LONG_TEXT]
+
+    batch = model.scores(texts)
+
+    assert [model.score_with_signals(text)[0] for text in texts] == pytest.approx(batch, abs=1e-9)
 
 
 @pytest.mark.parametrize("data", [{}, {"text": ""}, {"text": EMOJI_ONLY_TEXT}, {"text": LONG_TEXT}],
