@@ -116,18 +116,20 @@ class RedditAnger:
     def fit(cls, corpus: Sequence[LabelledText], options: TrainingOptions) -> tuple["RedditAnger", np.ndarray]:
         """Train on the Reddit comments of `corpus`; also return their out-of-fold log-odds.
 
-        The second stage learns from some of these comments too, so it must see log-odds the
-        first stage produced without having trained on that comment (cross-fitting).
+        Only when the second stage learns from some of these comments (`reddit_sample`) does it
+        need log-odds the first stage produced without having trained on that comment
+        (cross-fitting, three more fits); otherwise the second array is empty.
         """
         texts = [example.text for example in corpus]
         labels = np.array([example.frustrated for example in corpus], dtype=int)
         features = WordFeatures().fit(texts)
         matrix = features.transform(texts)
-        out_of_fold = np.zeros(len(texts))
-        folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=options.seed)
-        for train_rows, held_out_rows in folds.split(matrix, labels):
-            fold_model = _reddit_stage(options).fit(matrix[train_rows], labels[train_rows])
-            out_of_fold[held_out_rows] = fold_model.decision_function(matrix[held_out_rows])
+        out_of_fold = np.zeros(len(texts) if options.reddit_sample else 0)
+        if options.reddit_sample:
+            folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=options.seed)
+            for train_rows, held_out_rows in folds.split(matrix, labels):
+                fold_model = _reddit_stage(options).fit(matrix[train_rows], labels[train_rows])
+                out_of_fold[held_out_rows] = fold_model.decision_function(matrix[held_out_rows])
         return cls(features, _reddit_stage(options).fit(matrix, labels)), out_of_fold
 
     def log_odds(self, texts: Sequence[str]) -> np.ndarray:
@@ -237,7 +239,9 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float)
     return best
 
 
-def _reddit_sample(reddit: Sequence[LabelledText], log_odds_column: np.ndarray, options: TrainingOptions):
+def _reddit_sample(
+    reddit: Sequence[LabelledText], log_odds_column: np.ndarray, options: TrainingOptions
+) -> tuple[List[LabelledText], np.ndarray]:
     """A fixed random sample of the Reddit comments and their out-of-fold first-stage log-odds."""
     rows = np.random.default_rng(options.seed).permutation(len(reddit))[: options.reddit_sample]
     rows.sort()
