@@ -24,7 +24,9 @@ class ActionHandoff(ServiceAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         """Open the handoff and pause the conversation."""
-        decision = decide(customer_turns_since_handoff(tracker.events), self.services.scorer)
+        decision = decide(
+            customer_turns_since_handoff(tracker.events), self.services.settings.frustration.threshold
+        )
         if not decision.handoff:
             decision = EscalationDecision(True, REASON_ASKED, decision.score, decision.signals)
         started = self.services.handoff_service.start(

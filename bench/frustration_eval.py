@@ -1,40 +1,38 @@
-"""Measure the frustration scorer on a labelled CSV (`text,label`, 1 = frustrated).
+"""Train the frustration classifier as `rasa train` does, then measure it on the evaluation files.
 
-Prints precision, recall, F1 and accuracy at the scorer's threshold, a VADER compound-score
-baseline from the same run, a threshold sweep and the mean CPU time per message.
+Prints, in this order: the training cost; per category of our own examples how many are caught
+(out-of-fold, since they are training data); precision, recall and F1 on `frustration_dev.csv`
+(Reddit proxy) and `cs_frustration_dev.csv` (customer service); false handoffs on a first message
+among the calm rows of `intents_dev.csv` (intent not request_human/complaint) and the in-scope
+rows of `oos_dev.csv`; and the scoring cost per message (p50, p95). Evaluation files are only
+read here, after training: nothing is chosen on them.
 
-    python bench/frustration_eval.py [--data FILE.csv] [--threshold X]
+    python bench/frustration_eval.py [--eval-dir DIR] [--threshold X]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import math
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bot.frustration import FrustrationScorer  # noqa: E402  (runs as a script from any directory)
+from bot.handoff.escalation import CustomerTurn, decide  # noqa: E402  (runs as a script from any directory)
+from bot.nlu.frustration_corpus import GOEMOTIONS_GROUP, NOT_CALM_INTENTS, training_corpus  # noqa: E402
+from bot.nlu.frustration_model import FitResult, FrustrationModel, fit  # noqa: E402
 
-DEFAULT_DATA = (REPO_ROOT / "../shared/eval/frustration_dev.csv").resolve()
-SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
-VADER_CUTOFFS = (-0.05, -0.1, -0.2, -0.3, -0.4, -0.5)
-REPEAT = 3
-HISTORY_TURNS = 5
-
-
-@dataclass(frozen=True)
-class Example:
-    """One labelled text."""
-
-    text: str
-    label: bool
+DEFAULT_EVAL_DIR = (REPO_ROOT / "../shared/eval").resolve()
+PROXY_FILE = "frustration_dev.csv"
+IN_DOMAIN_FILE = "cs_frustration_dev.csv"
+INTENTS_FILE = "intents_dev.csv"
+OOS_FILE = "oos_dev.csv"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 
 
 @dataclass(frozen=True)
@@ -51,18 +49,13 @@ class Metrics:
         return f"{self.precision:9.3f} {self.recall:6.3f} {self.f1:6.3f} {self.accuracy:8.3f}"
 
 
-def read_examples(path: Path) -> list[Example]:
-    """Read `text,label` rows; exit with a message that says what is wrong with the file."""
+def read_rows(path: Path, columns: set[str]) -> list[dict[str, str]]:
+    """Rows of a CSV; exit with a message naming the file when it lacks `columns`."""
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
-            sys.exit(
-                f"{path}: expected a header with columns 'text' and 'label', got {reader.fieldnames}."
-            )
-        examples = [Example(row["text"], row["label"].strip() == "1") for row in reader]
-    if not examples:
-        sys.exit(f"{path}: no rows to evaluate.")
-    return examples
+        if not reader.fieldnames or not columns <= set(reader.fieldnames):
+            sys.exit(f"{path}: expected columns {sorted(columns)}, got {reader.fieldnames}.")
+        return list(reader)
 
 
 def metrics(predictions: Sequence[bool], labels: Sequence[bool]) -> Metrics:
@@ -78,70 +71,71 @@ def metrics(predictions: Sequence[bool], labels: Sequence[bool]) -> Metrics:
     return Metrics(precision, recall, f1, accuracy)
 
 
-def timed_scores(
-    make_scorer: Callable[[], FrustrationScorer], texts: Sequence[str], repeat: int
-) -> tuple[list[float], float]:
-    """Score every text with a fresh scorer `repeat` times; the scores and best mean seconds."""
-    best = math.inf
-    scores: list[float] = []
-    for _ in range(repeat):
-        scorer = make_scorer()
-        scorer.score("warm up")
-        started = time.process_time()
-        scores = [scorer.score(text) for text in texts]
-        best = min(best, (time.process_time() - started) / len(texts))
-    return scores, best
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which `share` of `values` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def timed_conversation(scorer: FrustrationScorer, texts: Sequence[str]) -> float:
-    """Mean seconds per message when each comes with the messages before it as history."""
-    started = time.process_time()
-    for index, text in enumerate(texts):
-        scorer.score(text, history=texts[max(0, index - HISTORY_TURNS) : index])
-    return (time.process_time() - started) / len(texts)
+def handed_off_first(model: FrustrationModel, texts: Sequence[str], threshold: float) -> list[bool]:
+    """Whether each text, as the first message of a conversation, goes to a person for frustration."""
+    return [decide([CustomerTurn(text, None, score)], threshold).handoff for text, score in zip(texts, model.scores(texts))]
 
 
-def print_report(
-    examples: Sequence[Example],
-    scores: Sequence[float],
-    compounds: Sequence[float],
-    threshold: float,
-) -> None:
-    """Print the scorer's metrics, the VADER baseline and the threshold sweep."""
-    labels = [example.label for example in examples]
-    header = f"{'':28s} {'precision':>9s} {'recall':>6s} {'f1':>6s} {'accuracy':>8s}"
-    print(header)
-    scorer_metrics = metrics([score >= threshold for score in scores], labels)
-    print(f"{f'scorer @ {threshold:g}':28s} {scorer_metrics.row()}")
-    baseline = {
-        cut: metrics([value <= cut for value in compounds], labels) for cut in VADER_CUTOFFS
-    }
-    print(f"{'vader compound <= -0.05':28s} {baseline[-0.05].row()}")
-    best_cut = max(baseline, key=lambda cut: baseline[cut].f1)
-    print(f"{f'vader compound <= {best_cut:g} (best)':28s} {baseline[best_cut].row()}")
-    print("\nthreshold sweep (scorer)")
-    print(header)
-    for candidate in sorted({*SWEEP, threshold}):
-        marker = " <" if candidate == threshold else ""
-        row = metrics([score >= candidate for score in scores], labels).row()
-        print(f"{candidate:28.2f} {row}{marker}")
+def per_category_report(result: FitResult, threshold: float) -> str:
+    """Out-of-fold catch rate of each category of our frustrated texts, flag rate of each calm one."""
+    model = result.model
+    lines = [f"{'category (out-of-fold)':28s} {'frustrated':>10s} {'flagged':>8s} {'of':>5s} {'share':>6s}"]
+    by_group: dict[tuple[str, bool], list[float]] = {}
+    for example, probability in zip(result.in_domain, result.out_of_fold):
+        by_group.setdefault((example.group, example.frustrated), []).append(float(probability))
+    for (group, frustrated), probabilities in sorted(by_group.items(), key=lambda item: (not item[0][1], item[0][0])):
+        scores = model.scores_from_probabilities(probabilities)
+        flagged = sum(score >= threshold for score in scores)
+        label = "yes" if frustrated else "no"
+        lines.append(f"{group:28s} {label:>10s} {flagged:8d} {len(scores):5d} {flagged / len(scores):6.1%}")
+    return "\n".join(lines)
+
+
+def labelled_report(model: FrustrationModel, path: Path, threshold: float) -> str:
+    """Precision, recall, F1 and accuracy on a `text,label` file."""
+    rows = read_rows(path, {"text", "label"})
+    texts = [row["text"] for row in rows]
+    labels = [row["label"].strip() == "1" for row in rows]
+    result = metrics(handed_off_first(model, texts, threshold), labels)
+    return f"{path.name:28s} {result.row()}   ({len(rows)} messages, {sum(labels)} frustrated)"
+
+
+def false_handoff_report(model: FrustrationModel, path: Path, threshold: float, calm: str) -> tuple[str, list[str]]:
+    """Share of calm rows that would be handed off on a first message; also the texts measured."""
+    rows = read_rows(path, {"text", "intent"})
+    if calm == "in_scope":
+        texts = [row["text"] for row in rows if row["intent"] != OUT_OF_SCOPE_INTENT]
+    else:
+        texts = [row["text"] for row in rows if row["intent"] not in NOT_CALM_INTENTS]
+    flagged = sum(handed_off_first(model, texts, threshold))
+    return f"{path.name + ' (' + calm + ')':36s} {flagged:5d} of {len(texts):5d} handed off ({flagged / len(texts):.2%})", texts
+
+
+def cost_report(model: FrustrationModel, texts: Sequence[str]) -> str:
+    """Wall time per message of the NLU component's work (score and signals), p50 and p95."""
+    model.score_with_signals("warm up")
+    seconds = []
+    for text in texts:
+        started = time.perf_counter()
+        model.score_with_signals(text)
+        seconds.append(time.perf_counter() - started)
+    return (
+        f"scoring cost per message over {len(texts)} messages: p50 {percentile(seconds, 0.5) * 1e3:.2f} ms, "
+        f"p95 {percentile(seconds, 0.95) * 1e3:.2f} ms"
+    )
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_DATA,
-        help=f"CSV with text,label (default {DEFAULT_DATA})",
-    )
-    parser.add_argument(
-        "--threshold",
-        type=float,
-        default=None,
-        help="default: frustration.threshold in settings.yml",
-    )
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR, help=f"default {DEFAULT_EVAL_DIR}")
+    parser.add_argument("--threshold", type=float, default=None, help="default: frustration.threshold in settings.yml")
     args = parser.parse_args(argv)
     if args.threshold is not None and not 0.0 < args.threshold < 1.0:
         parser.error(f"--threshold must be between 0 and 1 (exclusive), got {args.threshold}")
@@ -149,28 +143,37 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
-    """Run the evaluation and print the report."""
+    """Train, then print the report."""
     args = parse_args(argv)
-    if not args.data.is_file():
-        sys.exit(
-            f"No evaluation data at {args.data}. Pass --data FILE.csv (columns text,label; 1 = frustrated)."
-        )
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    from rasa.shared.nlu.training_data.loading import load_data
 
-    examples = read_examples(args.data)
-    texts = [example.text for example in examples]
-    scores, seconds = timed_scores(lambda: FrustrationScorer(args.threshold), texts, REPEAT)
-    scorer = FrustrationScorer(args.threshold)
-    in_conversation = timed_conversation(scorer, texts)
-    vader = SentimentIntensityAnalyzer()
-    compounds = [vader.polarity_scores(text)["compound"] for text in texts]
-    positives = sum(example.label for example in examples)
-    print(f"{args.data}: {len(examples)} messages, {positives} frustrated")
+    from bot.settings import load_settings
+
+    threshold = args.threshold if args.threshold is not None else load_settings().frustration.threshold
+    nlu = load_data(str(REPO_ROOT / "data" / "nlu"))
+    corpus = training_corpus([(message.get("text") or "", message.get("intent") or "") for message in nlu.intent_examples])
+    started = time.process_time()
+    result = fit(corpus)
+    reddit = sum(1 for example in corpus if example.group == GOEMOTIONS_GROUP)
     print(
-        f"mean CPU time per message: {seconds * 1e6:.0f} µs alone (best of {REPEAT} passes), "
-        f"{in_conversation * 1e6:.0f} µs with {HISTORY_TURNS} earlier messages as history\n"
+        f"trained on {len(corpus)} texts ({reddit} GoEmotions, {len(corpus) - reddit} ours) in "
+        f"{time.process_time() - started:.1f} s CPU; operating point: probability {result.model.threshold:.3f} "
+        f"(chosen out-of-fold on our texts) = score 0.5; handoff threshold {threshold:g}\n"
     )
-    print_report(examples, scores, compounds, scorer.threshold)
+    print(per_category_report(result, threshold))
+    missing = [name for name in (PROXY_FILE, IN_DOMAIN_FILE, INTENTS_FILE, OOS_FILE) if not (args.eval_dir / name).is_file()]
+    if missing:
+        sys.exit(f"\nNo evaluation files {missing} in {args.eval_dir}; pass --eval-dir DIR.")
+    print(f"\n{'first message, score >= threshold':28s} {'precision':>9s} {'recall':>6s} {'f1':>6s} {'accuracy':>8s}")
+    for name in (PROXY_FILE, IN_DOMAIN_FILE):
+        print(labelled_report(result.model, args.eval_dir / name, threshold))
+    print()
+    measured: list[str] = []
+    for name, calm in ((INTENTS_FILE, "calm intents"), (OOS_FILE, "in_scope")):
+        line, texts = false_handoff_report(result.model, args.eval_dir / name, threshold, calm)
+        print(line)
+        measured.extend(texts)
+    print("\n" + cost_report(result.model, measured))
 
 
 if __name__ == "__main__":

@@ -8,23 +8,20 @@ from pathlib import Path
 from typing import Optional
 
 from bot.clock import Clock, system_clock
-from bot.frustration import FrustrationScorer
 from bot.handoff.business_hours import BusinessHours
-from bot.handoff.desk_notice import Desk, LogDesk
 from bot.handoff.desk_notice import Desk, LogDesk
 from bot.handoff.start import HandoffService
 from bot.handoff.store import HandoffStore
 from bot.records.database import create_database_engine
-from bot.records.database import create_database_engine
-from bot.records.feedback_store import FeedbackStore
 from bot.records.feedback_store import FeedbackStore
 from bot.records.nps_store import NpsStore
-from bot.records.schema_migrations import create_schema
 from bot.records.schema_migrations import create_schema
 from bot.records.ticket_store import TicketStore
 from bot.settings import REPO_ROOT, Settings, load_settings
 from bot.shop.catalogue import Catalogue
 from bot.shop.company_policies import PolicyBook
+from bot.shop.company_policies import PolicyBook
+from bot.shop.orders import OrderBook, YamlOrderBook
 from bot.shop.orders import OrderBook, YamlOrderBook
 
 SHOP_DATA = REPO_ROOT / "data" / "shop"
@@ -44,7 +41,6 @@ class Services:
     tickets: TicketStore
     feedback: FeedbackStore
     nps: NpsStore
-    scorer: FrustrationScorer
     clock: Clock
 
 
@@ -70,7 +66,6 @@ def build_services(
         tickets=TicketStore(engine, clock),
         feedback=FeedbackStore(engine, clock),
         nps=NpsStore(engine, settings.nps.cooldown_hours, clock),
-        scorer=FrustrationScorer(threshold=settings.frustration.threshold),
         clock=clock,
     )
 

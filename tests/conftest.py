@@ -10,12 +10,8 @@ import pytest
 import yaml
 from sqlalchemy.engine import Engine
 
-from bot.frustration import FrustrationScorer
-from bot.handoff.desk_notice import LogDesk
 from bot.handoff.desk_notice import LogDesk
 from bot.records.database import create_database_engine
-from bot.records.database import create_database_engine
-from bot.records.schema_migrations import create_schema
 from bot.records.schema_migrations import create_schema
 from bot.services import Services, build_services
 from bot.settings import REPO_ROOT, Settings
@@ -54,12 +50,6 @@ def engine(database_url: str) -> Iterator[Engine]:
     create_schema(engine)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def scorer() -> FrustrationScorer:
-    """The real frustration scorer at the default threshold (built once: it loads VADER)."""
-    return FrustrationScorer(threshold=0.5)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any, Dict, Iterator
 
 STAGES = [
     ("nlu", "NLU pipeline (parse_message), incl. frustration scoring"),
-    ("frustration", "  of which frustration scoring (annotator + handoff policy)"),
+    ("frustration", "  of which frustration scoring (FrustrationClassifier.process)"),
     ("policies", "policies (predict next action), incl. handoff policy"),
     ("handoff_policy", "  of which HandoffPolicy"),
     ("custom_action", "custom actions (RemoteAction.run: request, HTTP, checks)"),
@@ -77,8 +77,8 @@ def instrument(clock: StageClock) -> None:
     from rasa.core.processor import MessageProcessor
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from bot.frustration import FrustrationScorer
     from bot.handoff.policy import HandoffPolicy
+    from bot.nlu.frustration_classifier import FrustrationClassifier
 
     wrap(MessageProcessor, "parse_message", "nlu", clock)
     wrap(MessageProcessor, "_predict_next_with_tracker", "policies", clock)
@@ -88,5 +88,5 @@ def instrument(clock: StageClock) -> None:
     wrap(ActionBotResponse, "run", "response_action", clock)
     wrap(SQLTrackerStore, "_retrieve", "tracker_retrieve", clock)
     wrap(SQLTrackerStore, "save", "tracker_save", clock)
-    wrap(FrustrationScorer, "assess", "frustration", clock)
+    wrap(FrustrationClassifier, "process", "frustration", clock)
     wrap(HandoffPolicy, "predict_action_probabilities", "handoff_policy", clock)

@@ -1,5 +1,8 @@
 """Rasa policy that makes the handoff the very next bot action when a customer needs a person.
 
+It scores nothing itself: each message's frustration score comes from its parse data (set by
+`bot.nlu.frustration_classifier`), weighed with the conversation by `bot.handoff.escalation.decide`.
+
 It outranks every other policy (confidence 1.0 at a higher priority than RulePolicy), so no
 rule, story or fallback can answer a frustrated customer with another bot message first.
 """
@@ -19,7 +22,6 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.frustration import FrustrationScorer
 from bot.handoff.escalation import HANDOFF_ACTION, customer_turns_since_handoff, decide
 from bot.settings import load_settings
 
@@ -51,11 +53,11 @@ class HandoffPolicy(Policy):
         resource: Resource,
         execution_context: ExecutionContext,
         featurizer: Optional[Any] = None,
-        scorer: Optional[FrustrationScorer] = None,
+        threshold: Optional[float] = None,
     ) -> None:
-        """Build the scorer with the threshold from `settings.yml` (read when the model loads)."""
+        """Use `threshold`, or the one in `settings.yml` (read when the model loads)."""
         super().__init__(config, model_storage, resource, execution_context, featurizer)
-        self._scorer = scorer
+        self._threshold = threshold
 
     def train(
         self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
@@ -83,7 +85,7 @@ class HandoffPolicy(Policy):
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return self._prediction(probabilities)
         events = [event.as_dict() for event in tracker.events]
-        decision = decide(customer_turns_since_handoff(events), self._get_scorer())
+        decision = decide(customer_turns_since_handoff(events), self._get_threshold())
         if decision.handoff:
             logger.info(
                 "Handoff for a conversation: reason %s, score %.2f.", decision.reason, decision.score
@@ -91,8 +93,8 @@ class HandoffPolicy(Policy):
             probabilities[domain.index_for_action(HANDOFF_ACTION)] = 1.0
         return self._prediction(probabilities)
 
-    def _get_scorer(self) -> FrustrationScorer:
-        """The scorer, built on first prediction so loading the model stays cheap."""
-        if self._scorer is None:
-            self._scorer = FrustrationScorer(threshold=load_settings().frustration.threshold)
-        return self._scorer
+    def _get_threshold(self) -> float:
+        """The handoff threshold, read from settings on first prediction."""
+        if self._threshold is None:
+            self._threshold = load_settings().frustration.threshold
+        return self._threshold

@@ -23,6 +23,8 @@ from tests.builders import (
 )
 
 ANGRY = "This is the THIRD time I'm asking, your service is useless!!!"
+# What the NLU pipeline's FrustrationClassifier writes into the parse data for ANGRY.
+SCORED_ANGRY = {"score": 0.99, "signals": ["useless", "all_caps", "repeated_punctuation"]}
 
 
 @pytest.fixture
@@ -47,14 +49,14 @@ def test_a_frustrated_customer_is_handed_over_and_the_bot_pauses(
     action: ActionHandoff, services: Services, domain_dict: Dict[str, Any], desk_outbox: Path
 ) -> None:
     history = [*customer_says("where is my order", "order_status"), *bot_replies("What's your order number?")]
-    tracker = tracker_for_message(ANGRY, "complaint", history=history, channel="telegram")
+    tracker = tracker_for_message(ANGRY, "complaint", history=history, channel="telegram", frustration=SCORED_ANGRY)
 
     outcome = run_action(action, tracker, domain_dict)
 
     handoff = stored_handoff(services)
     assert handoff.status == OPEN
     assert (handoff.reason, handoff.channel) == ("frustration", "telegram")
-    assert handoff.frustration_score >= 0.5 and "third_time" in handoff.signals
+    assert handoff.frustration_score == pytest.approx(0.99) and "useless" in handoff.signals
     assert [(line["role"], line["text"]) for line in handoff.transcript] == [
         ("customer", "where is my order"),
         ("bot", "What's your order number?"),
@@ -105,7 +107,7 @@ def test_off_hours_the_customer_is_told_when_the_team_is_back(
 ) -> None:
     clock.now = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)
 
-    [reply] = run_action(action, tracker_for_message(ANGRY, "complaint"), domain_dict).texts
+    [reply] = run_action(action, tracker_for_message(ANGRY, "complaint", frustration=SCORED_ANGRY), domain_dict).texts
 
     assert "back at 08:00 on Thursday" in reply
     assert stored_handoff(services).created_at == clock.now

@@ -31,7 +31,7 @@ def test_services_follow_settings_and_share_the_clock(database_url: str, tmp_pat
     services = build_services(settings, clock=clock, desk=LogDesk(tmp_path / "d.jsonl"))
 
     assert services.settings is settings
-    assert services.scorer.threshold == 0.7
+    assert services.settings.frustration.threshold == 0.7
     assert services.clock is clock
     assert services.tickets.log("c-1", "rest", "x").created_at == clock()
     services.nps.record_ask("alice", "c-1")

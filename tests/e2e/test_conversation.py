@@ -79,6 +79,35 @@ def test_frustrated_customer_is_handed_over_at_once(assistant: RunningAssistant)
     assert tracker["events"][-1]["event"] == "user" and tracker["events"][-1]["text"] == "hello? anyone?"
 
 
+def test_a_calm_problem_report_gets_an_answer_not_a_person(assistant: RunningAssistant) -> None:
+    """Issue 14: "my blender doesn't work" and a late parcel are problems, not anger."""
+    sender = "e2e-calm-problem"
+    for text in ("my blender doesn't work", "hi, my parcel hasn't arrived yet"):
+        replies = assistant.texts(sender, text)
+        assert replies and not any("handing you over" in reply for reply in replies), (text, replies)
+    assert rows(assistant, "SELECT reason FROM handoffs WHERE conversation_id = :s", s=sender) == []
+    assert assistant.tracker(sender)["paused"] is False
+
+
+def test_a_furious_first_message_gets_a_person_on_the_very_next_turn(assistant: RunningAssistant) -> None:
+    sender = "e2e-furious-first"
+    notice = " ".join(assistant.texts(sender, "honestly I'm finished with brightway, you lot are an absolute joke"))
+    assert "handing you over to a person" in notice and re.search(r"H-[A-Z0-9]{8}", notice)
+    assert rows(assistant, "SELECT reason FROM handoffs WHERE conversation_id = :s", s=sender) == [("frustration",)]
+
+
+def test_a_second_thats_not_what_i_asked_after_a_misunderstanding_hands_off(assistant: RunningAssistant) -> None:
+    """One "that's not what I asked" is an answer to the bot; the same again is the conversation
+    signals at work (repeated request, earlier annoyance), not a word list."""
+    sender = "e2e-not-what-i-asked"
+    assistant.texts(sender, "how much is the aura smart speaker?")
+    first = assistant.texts(sender, "that's not what I asked")
+    assert first and not any("handing you over" in reply for reply in first)
+    notice = " ".join(assistant.texts(sender, "that's not what I asked"))
+    assert "handing you over to a person" in notice and re.search(r"H-[A-Z0-9]{8}", notice)
+    assert rows(assistant, "SELECT reason FROM handoffs WHERE conversation_id = :s", s=sender) == [("frustration",)]
+
+
 def test_asking_for_a_person_hands_over(assistant: RunningAssistant) -> None:
     sender = "e2e-human"
     notice = " ".join(assistant.texts(sender, "can I talk to a real person please"))

@@ -1,0 +1,298 @@
+"""The frustration model: two TF-IDF + logistic-regression stages, Reddit anger then customer service.
+
+The first stage learns what anger sounds like from GoEmotions; its log-odds become one feature
+of the second stage, which learns from our own customer-service texts (frustrated messages,
+calm problem reports, the NLU examples) when a message is frustration and when it is only a
+problem. Both use word 1-2-grams, character 3-5-grams and a shouting feature.
+`fit` also chooses the decision threshold from out-of-fold predictions on the training data
+(never on an evaluation file) and folds it into the score: `score()` returns 0.5 at the chosen
+threshold, so `frustration.threshold: 0.5` in settings.yml means "the trained operating point".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from bot.log_odds import log_odds, sigmoid
+from bot.nlu.frustration_corpus import LabelledText
+from bot.nlu.tfidf_dot import TfidfDot
+
+_SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
+_REPEATED_MARKS = re.compile(r"[!?]{2,}")
+# Part of the component's fingerprint: bump it when a change here should make Rasa retrain.
+MODEL_VERSION = 2
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """Regularisation of the two stages and the folds used to choose the threshold."""
+
+    reddit_regularisation: float = 1.0
+    in_domain_regularisation: float = 16.0
+    reddit_sample: int = 0
+    reddit_weight: float = 0.3
+    folds: int = 5
+    beta: float = 0.5
+    seed: int = 14
+
+
+def shouting_row(text: str) -> tuple[float, float]:
+    """How shouted a text is (0..1: mostly capitals, or up to three all-caps words) and whether it has !!!/???."""
+    caps_words = len(_SHOUTED_WORD.findall(text))
+    letters = sum(character.isalpha() for character in text)
+    upper = sum(character.isupper() for character in text)
+    shouting = 1.0 if letters >= 6 and upper / letters >= 0.7 else min(caps_words, 3) / 3.0
+    return shouting, 1.0 if _REPEATED_MARKS.search(text) else 0.0
+
+
+def shouting_features(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Two columns the lower-cased n-grams cannot see: all-caps words and !!!/??? marks."""
+    rows = [shouting_row(text) for text in texts]
+    return sparse.csr_matrix(np.array(rows, dtype=np.float64).reshape(len(rows), 2))
+
+
+class TextFeatures:
+    """Word 1-2-grams, character 3-5-grams within words, and the shouting columns."""
+
+    def __init__(self, min_df: int) -> None:
+        """Unfitted vectorisers; n-grams seen in fewer than `min_df` texts are dropped."""
+        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, max_features=40_000)
+        self.characters = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, sublinear_tf=True, max_features=60_000
+        )
+
+    def fit(self, texts: Sequence[str]) -> "TextFeatures":
+        """Learn the vocabularies and document frequencies."""
+        self.words.fit(texts)
+        self.characters.fit(texts)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Feature rows for `texts`: word n-grams first, then character n-grams, then shouting."""
+        return sparse.hstack(
+            [self.words.transform(texts), self.characters.transform(texts), shouting_features(texts)],
+            format="csr",
+        )
+
+    def word_names(self) -> np.ndarray:
+        """Names of the word-n-gram columns, which come first in every row."""
+        return self.words.get_feature_names_out()
+
+
+class WordFeatures:
+    """Word 1-2-grams only: the Reddit stage sees 38,000 comments, where character n-grams cost too much."""
+
+    def __init__(self) -> None:
+        """An unfitted vectoriser."""
+        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50_000)
+
+    def fit(self, texts: Sequence[str]) -> "WordFeatures":
+        """Learn the vocabulary and document frequencies."""
+        self.words.fit(texts)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Feature rows for `texts`."""
+        return self.words.transform(texts)
+
+
+class RedditAnger:
+    """First stage: log-odds that a text sounds angry or annoyed, learnt from GoEmotions alone."""
+
+    def __init__(self, features: "WordFeatures", classifier: LogisticRegression) -> None:
+        """Keep the fitted parts."""
+        self.features = features
+        self.classifier = classifier
+
+    @classmethod
+    def fit(cls, corpus: Sequence[LabelledText], options: TrainingOptions) -> tuple["RedditAnger", np.ndarray]:
+        """Train on the Reddit comments of `corpus`; also return their out-of-fold log-odds.
+
+        Only when the second stage learns from some of these comments (`reddit_sample`) does it
+        need log-odds the first stage produced without having trained on that comment
+        (cross-fitting, three more fits); otherwise the second array is empty.
+        """
+        texts = [example.text for example in corpus]
+        labels = np.array([example.frustrated for example in corpus], dtype=int)
+        features = WordFeatures().fit(texts)
+        matrix = features.transform(texts)
+        out_of_fold = np.zeros(len(texts) if options.reddit_sample else 0)
+        if options.reddit_sample:
+            folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=options.seed)
+            for train_rows, held_out_rows in folds.split(matrix, labels):
+                fold_model = _reddit_stage(options).fit(matrix[train_rows], labels[train_rows])
+                out_of_fold[held_out_rows] = fold_model.decision_function(matrix[held_out_rows])
+        return cls(features, _reddit_stage(options).fit(matrix, labels)), out_of_fold
+
+    def log_odds(self, texts: Sequence[str]) -> np.ndarray:
+        """One column: the stage's decision value per text."""
+        return self.classifier.decision_function(self.features.transform(texts)).reshape(-1, 1)
+
+
+class FrustrationModel:
+    """A fitted model: the Reddit stage, the customer-service stage and the chosen threshold."""
+
+    def __init__(
+        self, reddit: RedditAnger, features: TextFeatures, classifier: LogisticRegression, threshold: float
+    ) -> None:
+        """Keep the parts; `threshold` is on the second stage's probability scale."""
+        self.reddit = reddit
+        self.features = features
+        self.classifier = classifier
+        self.threshold = threshold
+        self._threshold_logit = log_odds(threshold)
+        self._word_names = features.word_names()
+        coefficients = classifier.coef_[0]
+        words, characters = len(features.words.vocabulary_), len(features.characters.vocabulary_)
+        self._words = TfidfDot(features.words, coefficients[:words])
+        self._characters = TfidfDot(features.characters, coefficients[words : words + characters])
+        self._shouting_weights = coefficients[-3:-1].tolist()
+        self._reddit_weight = float(coefficients[-1])
+        self._reddit_words = TfidfDot(reddit.features.words, reddit.classifier.coef_[0])
+        self._reddit_intercept = float(reddit.classifier.intercept_[0])
+        self._intercept = float(classifier.intercept_[0])
+
+    def _rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Second-stage feature rows: in-domain n-grams, shouting, then the Reddit log-odds."""
+        return _stacked(self.features, self.reddit, texts)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """The second stage's probability of frustration for each text."""
+        return self.classifier.predict_proba(self._rows(texts))[:, 1]
+
+    def scores(self, texts: Sequence[str]) -> List[float]:
+        """Scores in [0, 1] with the chosen threshold moved to 0.5."""
+        return self.scores_from_probabilities(self.probabilities(texts))
+
+    def scores_from_probabilities(self, probabilities: Sequence[float]) -> List[float]:
+        """The second stage's probabilities as scores, the chosen threshold moved to 0.5."""
+        return [sigmoid(log_odds(float(p)) - self._threshold_logit) for p in probabilities]
+
+    def score_with_signals(self, text: str, limit: int = 3) -> tuple[float, List[str]]:
+        """One text's score and what pushed it up most (shown in transcripts); the NLU path.
+
+        Computes the same decision value as `probabilities` without building sparse matrices.
+        """
+        words = self._words.contributions(text)
+        shouting = shouting_row(text)
+        reddit = self._reddit_intercept + sum(self._reddit_words.contributions(text).values())
+        extras = {
+            "all_caps": shouting[0] * self._shouting_weights[0],
+            "repeated_punctuation": shouting[1] * self._shouting_weights[1],
+            "sounds_angry": reddit * self._reddit_weight,
+        }
+        decision = (
+            self._intercept + sum(words.values()) + sum(self._characters.contributions(text).values())
+            + sum(extras.values())
+        )
+        score = self.scores_from_probabilities([sigmoid(decision)])[0]
+        pushes = sorted(((value, column) for column, value in words.items() if value > 0.5), reverse=True)
+        signals = [str(self._word_names[column]) for _, column in pushes[:limit]]
+        signals.extend(name for name, value in extras.items() if value > 1.0)
+        return score, signals
+
+
+def _stacked(features: TextFeatures, reddit: RedditAnger, texts: Sequence[str]) -> sparse.csr_matrix:
+    """In-domain n-grams and shouting columns, then the Reddit stage's log-odds as the last column."""
+    return sparse.hstack([features.transform(texts), reddit.log_odds(texts)], format="csr")
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The model and the out-of-fold probabilities of the second stage's training texts.
+
+    `in_domain` are our own texts (the threshold is chosen on them); `reddit` is the sample of
+    GoEmotions comments the second stage also learnt from, a check that calm small talk is
+    not taken for anger.
+    """
+
+    model: FrustrationModel
+    in_domain: List[LabelledText]
+    out_of_fold: np.ndarray
+    reddit: List[LabelledText]
+    reddit_out_of_fold: np.ndarray
+
+
+def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float) -> float:
+    """The probability cut with the best F-beta on our texts (out-of-fold, training data only).
+
+    beta < 1 weighs precision more: a false handoff sends a calm customer to a queue, while a
+    missed frustrated one still meets the conversation signals on the next turn.
+    """
+    best, best_score = 0.5, -1.0
+    weight = beta * beta
+    for threshold in np.unique(np.round(probabilities, 3)):
+        predicted = probabilities >= threshold
+        true_positive = float(np.sum(predicted & labels))
+        denominator = (1 + weight) * true_positive + weight * (np.sum(labels) - true_positive) + (np.sum(predicted) - true_positive)
+        score = (1 + weight) * true_positive / denominator if true_positive else 0.0
+        if score > best_score:
+            best, best_score = float(threshold), score
+    return best
+
+
+def _reddit_sample(
+    reddit: Sequence[LabelledText], log_odds_column: np.ndarray, options: TrainingOptions
+) -> tuple[List[LabelledText], np.ndarray]:
+    """A fixed random sample of the Reddit comments and their out-of-fold first-stage log-odds."""
+    rows = np.random.default_rng(options.seed).permutation(len(reddit))[: options.reddit_sample]
+    rows.sort()
+    return [reddit[row] for row in rows], log_odds_column[rows]
+
+
+def fit(corpus: Sequence[LabelledText], options: TrainingOptions = TrainingOptions()) -> FitResult:
+    """Train both stages; choose the threshold by stratified cross-validation of our own texts.
+
+    Our texts are sorted first, so the folds (and the threshold) do not depend on the order in
+    which Rasa or a bench hands them over. The second stage learns from our texts and, if
+    `reddit_sample` is set, a sample of Reddit comments (weighted down),
+    its vocabulary learnt once on our texts (no labels involved); only its classifier is
+    refitted per fold, which keeps a cold training run short.
+    """
+    reddit_all = [example for example in corpus if not example.in_domain]
+    reddit, reddit_log_odds = RedditAnger.fit(reddit_all, options)
+    sample, sample_log_odds = _reddit_sample(reddit_all, reddit_log_odds, options)
+    in_domain = sorted(
+        (example for example in corpus if example.in_domain),
+        key=lambda example: (example.group, example.text, example.frustrated),
+    )
+    features = TextFeatures(min_df=2).fit([example.text for example in in_domain])
+    rows = [*in_domain, *sample]
+    blocks = [_stacked(features, reddit, [example.text for example in in_domain])]
+    if sample:
+        sample_rows = features.transform([example.text for example in sample])
+        blocks.append(sparse.hstack([sample_rows, sample_log_odds.reshape(-1, 1)], format="csr"))
+    matrix = sparse.vstack(blocks, format="csr")
+    labels = np.array([example.frustrated for example in rows], dtype=int)
+    weights = np.array([1.0] * len(in_domain) + [options.reddit_weight] * len(sample))
+    strata = labels * 2 + np.array([example.in_domain for example in rows], dtype=int)
+    out_of_fold = np.zeros(len(rows))
+    folds = StratifiedKFold(n_splits=options.folds, shuffle=True, random_state=options.seed)
+    for train_rows, held_out_rows in folds.split(matrix, strata):
+        fold_model = _second_stage(options).fit(matrix[train_rows], labels[train_rows], sample_weight=weights[train_rows])
+        out_of_fold[held_out_rows] = fold_model.predict_proba(matrix[held_out_rows])[:, 1]
+    classifier = _second_stage(options).fit(matrix, labels, sample_weight=weights)
+    ours = len(in_domain)
+    threshold = choose_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.beta)
+    model = FrustrationModel(reddit, features, classifier, threshold)
+    return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours:])
+
+
+def _reddit_stage(options: TrainingOptions) -> LogisticRegression:
+    """A fresh first-stage classifier."""
+    return LogisticRegression(C=options.reddit_regularisation, solver="liblinear", random_state=options.seed)
+
+
+def _second_stage(options: TrainingOptions) -> LogisticRegression:
+    """A fresh customer-service classifier, balanced because frustrated texts are the minority."""
+    return LogisticRegression(
+        C=options.in_domain_regularisation, solver="liblinear", class_weight="balanced", random_state=options.seed
+    )

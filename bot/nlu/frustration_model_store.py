@@ -1,0 +1,71 @@
+"""Saves and loads a `FrustrationModel` as plain arrays (vocabularies, idf, weights): no pickled objects.
+
+Loading a model file must never run code from it, so nothing is pickled (as for the intent
+classifier in `bot.nlu.intent_classifier`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from bot.nlu.frustration_model import FrustrationModel, RedditAnger, TextFeatures, WordFeatures
+
+MODEL_FILE = "frustration_model.npz"
+
+
+def _vectorizer_arrays(prefix: str, vectorizer: TfidfVectorizer) -> Dict[str, np.ndarray]:
+    """A fitted vectoriser's terms (in column order) and idf weights."""
+    terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+    return {f"{prefix}_terms": np.asarray(terms, dtype=str), f"{prefix}_idf": vectorizer.idf_}
+
+
+def _restore_vectorizer(vectorizer: TfidfVectorizer, saved: np.lib.npyio.NpzFile, prefix: str) -> None:
+    """Give an unfitted vectoriser the saved vocabulary and idf weights."""
+    vectorizer.vocabulary = {str(term): index for index, term in enumerate(saved[f"{prefix}_terms"])}
+    vectorizer._validate_vocabulary()
+    vectorizer.idf_ = saved[f"{prefix}_idf"]
+
+
+def _classifier_arrays(prefix: str, classifier: LogisticRegression) -> Dict[str, np.ndarray]:
+    """A fitted binary logistic regression's weights."""
+    return {f"{prefix}_coef": classifier.coef_, f"{prefix}_intercept": classifier.intercept_}
+
+
+def _restore_classifier(saved: np.lib.npyio.NpzFile, prefix: str) -> LogisticRegression:
+    """A logistic regression with the saved weights, ready to predict."""
+    classifier = LogisticRegression()
+    classifier.coef_ = saved[f"{prefix}_coef"]
+    classifier.intercept_ = saved[f"{prefix}_intercept"]
+    classifier.classes_ = np.array([0, 1])
+    classifier.n_features_in_ = classifier.coef_.shape[1]
+    return classifier
+
+
+def save_model(model: FrustrationModel, directory: Path) -> None:
+    """Write the model's arrays to `directory`."""
+    np.savez_compressed(
+        directory / MODEL_FILE,
+        threshold=np.asarray(model.threshold),
+        **_vectorizer_arrays("reddit_words", model.reddit.features.words),
+        **_classifier_arrays("reddit", model.reddit.classifier),
+        **_vectorizer_arrays("words", model.features.words),
+        **_vectorizer_arrays("characters", model.features.characters),
+        **_classifier_arrays("service", model.classifier),
+    )
+
+
+def load_model(directory: Path) -> FrustrationModel:
+    """Read a model written by `save_model`, without allowing pickled objects."""
+    with np.load(directory / MODEL_FILE, allow_pickle=False) as saved:
+        reddit_features = WordFeatures()
+        _restore_vectorizer(reddit_features.words, saved, "reddit_words")
+        reddit = RedditAnger(reddit_features, _restore_classifier(saved, "reddit"))
+        features = TextFeatures(min_df=1)
+        _restore_vectorizer(features.words, saved, "words")
+        _restore_vectorizer(features.characters, saved, "characters")
+        return FrustrationModel(reddit, features, _restore_classifier(saved, "service"), float(saved["threshold"]))
