@@ -28,7 +28,7 @@ def run_python(code: str) -> subprocess.CompletedProcess:
 
 def test_library_deprecation_warnings_are_hidden() -> None:
     shown = run_python(IMPORT_WITH_WARNING)
-    quiet = run_python(f"from bot import library_logging; library_logging.quiet(); {IMPORT_WITH_WARNING}")
+    quiet = run_python(f"from bot.server import library_logging; library_logging.quiet(); {IMPORT_WITH_WARNING}")
 
     assert "DeprecationWarning" in shown.stderr, "the library no longer warns: pick another example"
     assert quiet.returncode == 0 and quiet.stderr == ""
@@ -36,7 +36,7 @@ def test_library_deprecation_warnings_are_hidden() -> None:
 
 def test_our_deprecation_warnings_still_show() -> None:
     quiet = run_python(
-        "from bot import library_logging; library_logging.quiet(); import warnings; "
+        "from bot.server import library_logging; library_logging.quiet(); import warnings; "
         "warnings.showwarning('old call', DeprecationWarning, 'bot/launcher/run.py', 1)"
     )
 
@@ -46,7 +46,7 @@ def test_our_deprecation_warnings_still_show() -> None:
 def test_warnings_asked_for_on_the_command_line_are_left_alone() -> None:
     asked = run_python(
         "import sys; sys.warnoptions.append('default'); "
-        f"from bot import library_logging; library_logging.quiet(); {IMPORT_WITH_WARNING}"
+        f"from bot.server import library_logging; library_logging.quiet(); {IMPORT_WITH_WARNING}"
     )
 
     assert "DeprecationWarning" in asked.stderr
