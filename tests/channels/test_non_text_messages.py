@@ -98,7 +98,8 @@ def slack(api: FakeSlackApi) -> Platform:
             "text": payloads.slack_message_event(f"EvNT{number}", text=f"text {number}"),
         }[kind]
         body = payloads.slack_json_body(event)
-        response = server.post("/webhooks/slack/events", body, payloads.slack_signature_headers(SLACK_SECRET, body))
+        signed_at = int(server.channels[0].runtime.clock.time())  # the channel checks freshness on its own clock
+        response = server.post("/webhooks/slack/events", body, payloads.slack_signature_headers(SLACK_SECRET, body, signed_at))
         assert response.status_code == 200, response.text
         return ""
 
