@@ -62,7 +62,7 @@ def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
         f"                     .venv/bin/python -m review_app create-user NAME --role lead)",
         f"  REST channel:      POST {processes.rasa_url}/webhooks/rest/webhook",
         f"  Rasa HTTP API:     {processes.rasa_url}  (token in var/api_token)",
-        f"  Action server:     {processes.actions_url}",
+        f"  Custom actions:    in the Rasa server (package actions/; a separate action server: docs/deploy.md)",
         f"  Desk:              {processes.desk_url}/health (queue, escalations, Slack desk)",
         f"  Model:             {model.relative_to(REPO_ROOT) if model.is_relative_to(REPO_ROOT) else model}",
         f"  Data and logs:     {VAR_DIR.relative_to(REPO_ROOT)}/ (SQLite databases, handoffs in desk_notifications.jsonl)",
