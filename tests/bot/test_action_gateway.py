@@ -11,6 +11,7 @@ import json
 import threading
 import time
 import zlib
+from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -47,10 +48,12 @@ class FakeActionServer(FakeApiServer):
 class ActionsUnderTest:
     """One way of running the actions, told which fault the next call meets."""
 
-    def __init__(self, mode: str, server: FakeActionServer) -> None:
-        """`mode`: "in_process" (the faulty actions here) or "remote" (the fake action server)."""
+    def __init__(self, mode: str, server: FakeActionServer, switch: Path) -> None:
+        """`mode`: "in_process" (the faulty actions here, told by `switch`) or "remote" (the fake
+        action server)."""
         self.mode = mode
         self.server = server
+        self.switch = switch
 
     def settings(self, timeout: float) -> GatewaySettings:
         """The gateway's settings for this mode."""
@@ -58,25 +61,23 @@ class ActionsUnderTest:
             return GatewaySettings(actions_module="tests.fakes.faulty_actions", timeout_seconds=timeout)
         return GatewaySettings(url=f"{self.server.url}/webhook", timeout_seconds=timeout)
 
-    def sender_meeting(self, fault: str) -> str:
-        """The conversation id whose next call meets `fault` ("none", "raise", "hang", "reject")."""
-        if self.mode == "remote":
-            if fault == "raise":
-                self.server.fail_next(1, 500, {"error": "boom"})
-            elif fault == "reject":
-                self.server.fail_next(1, 400, {"action_name": "action_fixed_answer", "error": "rejected"})
-            elif fault == "hang":
-                self.server.delay_s = HANG_SECONDS
-        return "c-1" if fault == "none" else f"fault-{fault}-1"
+    def meet(self, fault: str) -> None:
+        """Make the next call meet `fault` ("raise", "hang" or "reject")."""
+        if self.mode == "in_process":
+            self.switch.write_text(fault, encoding="utf-8")
+        elif fault == "raise":
+            self.server.fail_next(1, 500, {"error": "boom"})
+        elif fault == "reject":
+            self.server.fail_next(1, 400, {"action_name": "action_fixed_answer", "error": "rejected"})
+        else:
+            self.server.delay_s = HANG_SECONDS
 
 
-def action_call(
-    action: str = "action_fixed_answer", events: List[Dict[str, Any]] = (), sender: str = "c-1"
-) -> bytes:
+def action_call(action: str = "action_fixed_answer", events: List[Dict[str, Any]] = ()) -> bytes:
     """The body Rasa sends to the action server."""
-    tracker = {"sender_id": sender, "latest_input_channel": "rest", "latest_message": {"metadata": {}},
+    tracker = {"sender_id": "c-1", "latest_input_channel": "rest", "latest_message": {"metadata": {}},
                "events": [{"event": "user", "text": "what about returns?", "timestamp": 1.0}, *events]}
-    return json.dumps({"next_action": action, "sender_id": sender, "tracker": tracker, "domain": {}}).encode()
+    return json.dumps({"next_action": action, "sender_id": "c-1", "tracker": tracker, "domain": {}}).encode()
 
 
 def unavailable_reply() -> Dict[str, Any]:
@@ -100,9 +101,19 @@ def action_server() -> Iterator[FakeActionServer]:
 
 
 @pytest.fixture(params=["in_process", "remote"])
-def actions_under_test(request: pytest.FixtureRequest, action_server: FakeActionServer) -> ActionsUnderTest:
+def actions_under_test(
+    request: pytest.FixtureRequest, action_server: FakeActionServer, fault_switch: Path
+) -> ActionsUnderTest:
     """Each test once with the actions in process and once at the (fake) action server."""
-    return ActionsUnderTest(request.param, action_server)
+    return ActionsUnderTest(request.param, action_server, fault_switch)
+
+
+@pytest.fixture
+def fault_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The file that tells `tests.fakes.faulty_actions` (run in this process) which fault to show."""
+    switch = tmp_path / "fault"
+    monkeypatch.setenv("FAULTY_ACTIONS_SWITCH", str(switch))
+    return switch
 
 
 def gateway_server(settings: GatewaySettings, services: Services) -> ChannelServer:
@@ -118,32 +129,31 @@ def call(server: ChannelServer, body: bytes, headers: Dict[str, str] = {}) -> Di
 
 
 def test_answers_pass_through_unchanged(actions_under_test: ActionsUnderTest, services: Services) -> None:
-    sender = actions_under_test.sender_meeting("none")
     with gateway_server(actions_under_test.settings(timeout=5), services) as server:
-        assert essentials(call(server, action_call(sender=sender))) == ANSWER
+        assert essentials(call(server, action_call())) == ANSWER
 
 
 def test_a_compressed_call_is_answered(actions_under_test: ActionsUnderTest, services: Services) -> None:
     """Rasa deflates calls when COMPRESS_ACTION_SERVER_REQUEST is set."""
-    body = zlib.compress(action_call(sender=actions_under_test.sender_meeting("none")))
+    body = zlib.compress(action_call())
     with gateway_server(actions_under_test.settings(timeout=5), services) as server:
         assert essentials(call(server, body, {"Content-Encoding": "deflate"})) == ANSWER
 
 
 def test_a_rejection_keeps_its_status(actions_under_test: ActionsUnderTest, services: Services) -> None:
-    sender = actions_under_test.sender_meeting("reject")
+    actions_under_test.meet("reject")
     with gateway_server(actions_under_test.settings(timeout=5), services) as server:
-        response = server.post("/webhooks/action_gateway/webhook", action_call(sender=sender),
+        response = server.post("/webhooks/action_gateway/webhook", action_call(),
                                {"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json()["action_name"] == "action_fixed_answer"
 
 
 def test_action_code_raising_gets_the_honest_reply(actions_under_test: ActionsUnderTest, services: Services) -> None:
-    sender = actions_under_test.sender_meeting("raise")
+    actions_under_test.meet("raise")
     with gateway_server(actions_under_test.settings(timeout=5), services) as server:
-        assert call(server, action_call(sender=sender)) == UNAVAILABLE
-    assert services.handoffs.active_for_conversation(sender) is None
+        assert call(server, action_call()) == UNAVAILABLE
+    assert services.handoffs.active_for_conversation("c-1") is None
 
 
 def test_an_unknown_action_is_a_404_in_process(services: Services) -> None:
@@ -163,24 +173,26 @@ def test_a_down_action_server_gets_the_honest_reply(services: Services) -> None:
 def test_a_hanging_action_is_given_up_on_after_the_timeout(
     actions_under_test: ActionsUnderTest, services: Services
 ) -> None:
-    sender = actions_under_test.sender_meeting("hang")
+    actions_under_test.meet("hang")
     with gateway_server(actions_under_test.settings(timeout=0.5), services) as server:
         started = time.monotonic()
-        answer = call(server, action_call(sender=sender))
+        answer = call(server, action_call())
         waited = time.monotonic() - started
         time.sleep(max(0.0, HANG_SECONDS - waited + 0.2))
     assert answer == UNAVAILABLE
     assert waited < 1.2
 
 
-def test_other_calls_are_answered_while_an_action_hangs(services: Services) -> None:
+def test_other_calls_are_answered_while_an_action_hangs(services: Services, fault_switch: Path) -> None:
     """In process, a blocking action holds only its own worker thread, not the server."""
     settings = GatewaySettings(actions_module="tests.fakes.faulty_actions", timeout_seconds=5)
     faulty_actions.hang_started.clear()
+    fault_switch.write_text("hang", encoding="utf-8")
     with gateway_server(settings, services) as server:
-        hanging = threading.Thread(target=call, args=(server, action_call(sender="fault-hang-2")))
+        hanging = threading.Thread(target=call, args=(server, action_call()))
         hanging.start()
         assert faulty_actions.hang_started.wait(10)
+        fault_switch.unlink()
         started = time.monotonic()
         answer = call(server, action_call())
         waited = time.monotonic() - started
@@ -192,12 +204,12 @@ def test_other_calls_are_answered_while_an_action_hangs(services: Services) -> N
 def test_a_second_failure_in_a_row_records_the_handoff(
     actions_under_test: ActionsUnderTest, services: Services
 ) -> None:
-    sender = actions_under_test.sender_meeting("raise")
-    body = action_call(events=[unavailable_reply(), {"event": "user", "text": "hello?"}], sender=sender)
+    actions_under_test.meet("raise")
+    body = action_call(events=[unavailable_reply(), {"event": "user", "text": "hello?"}])
     with gateway_server(actions_under_test.settings(timeout=5), services) as server:
         answer = call(server, body)
 
-    handoff = services.handoffs.active_for_conversation(sender)
+    handoff = services.handoffs.active_for_conversation("c-1")
     assert handoff is not None and handoff.reason == "assistant_unavailable"
     assert answer["events"] == [{"event": "pause"}]
     assert handoff.id in answer["responses"][0]["text"]

@@ -2,9 +2,9 @@
 
 Load it where the actions run (`actions_module: tests.fakes.faulty_actions` in process, or
 `python -m rasa_sdk --actions tests.fakes.faulty_actions`). `action_answer_policy` and the
-test-only `action_fixed_answer` misbehave when the conversation id says so: `fault-raise-...`
-raises, `fault-hang-...` blocks its thread for `FAULTY_ACTIONS_HANG_SECONDS` (default 1.5 s; a
-blocking sleep, the worst case), `fault-reject-...` rejects the call as a form would.
+test-only `action_fixed_answer` misbehave while the file named by `FAULTY_ACTIONS_SWITCH` says
+so: `raise` raises, `hang` blocks the thread for `FAULTY_ACTIONS_HANG_SECONDS` (default 1.5 s; a
+blocking sleep, the worst case), `reject` rejects the call as a form would. No file: no fault.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 import pkgutil
 import threading
 import time
+from pathlib import Path
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -31,15 +32,24 @@ FIXED_TEXT = "Returns: 30 days."
 hang_started = threading.Event()  # set when a hang begins (seen by in-process tests)
 
 
-def misbehave_if_asked(action: str, tracker: Tracker) -> None:
-    """Raise, block or reject when the conversation id starts with `fault-<kind>-`."""
-    sender = tracker.sender_id or ""
-    if sender.startswith("fault-raise-"):
+def switched_on_fault() -> str:
+    """The fault the switch file names now ("" when there is none)."""
+    switch = os.environ.get("FAULTY_ACTIONS_SWITCH")
+    try:
+        return Path(switch).read_text(encoding="utf-8").strip() if switch else ""
+    except FileNotFoundError:
+        return ""
+
+
+def misbehave_if_asked(action: str) -> None:
+    """Raise, block or reject when the switch file says so."""
+    fault = switched_on_fault()
+    if fault == "raise":
         raise RuntimeError("fault injected by the test")
-    if sender.startswith("fault-hang-"):
+    if fault == "hang":
         hang_started.set()
         time.sleep(float(os.environ.get("FAULTY_ACTIONS_HANG_SECONDS", "1.5")))
-    if sender.startswith("fault-reject-"):
+    if fault == "reject":
         raise ActionExecutionRejection(action, "rejected by the test")
 
 
@@ -50,7 +60,7 @@ class FaultyAnswerPolicy(ActionAnswerPolicy):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         """Misbehave if asked, else answer as the real action does."""
-        misbehave_if_asked(self.name(), tracker)
+        misbehave_if_asked(self.name())
         return await super().run(dispatcher, tracker, domain)
 
 
@@ -65,6 +75,6 @@ class FixedAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         """Misbehave if asked, else set `x` to 1 and say `FIXED_TEXT`."""
-        misbehave_if_asked(self.name(), tracker)
+        misbehave_if_asked(self.name())
         dispatcher.utter_message(text=FIXED_TEXT)
         return [SlotSet("x", 1)]
