@@ -1,6 +1,7 @@
 """Two `rasa run` instances on real PostgreSQL and Redis, started as docs/deploy.md says (tables
 first, `endpoints.production.yml`, logs kept clean), for the tests. The custom actions run inside
-each instance (the default), or with `separate_actions` in one separate action server.
+each instance (the default), or with `separate_actions` in one separate action server; they are
+the project's actions with faults on demand (`tests.fakes.faulty_actions`, `set_action_fault`).
 
 `BRIGHTWAY_SCALEOUT_LOCK_STORE=rasa` swaps in Rasa's own `redis` lock store, to watch the
 multi-instance tests fail on the race it has (RasaHQ/rasa#9213).
@@ -83,7 +84,7 @@ class Cluster:
     extra_channels: Mapping[str, Any] = field(default_factory=dict)
     instance_count: int = 2
     separate_actions: bool = False
-    actions_module: str = "actions"
+    actions_module: str = "tests.fakes.faulty_actions"
     actions_port: int = field(default_factory=free_port)
     rasa_ports: List[int] = field(default_factory=list)
     actions: Optional[Process] = None
@@ -152,6 +153,14 @@ class Cluster:
         wait_until_ready(f"http://127.0.0.1:{self.actions_port}/health", self.actions.popen,
                          "action server", self.actions.log, START_TIMEOUT)
 
+    def set_action_fault(self, fault: str) -> None:
+        """Make `action_answer_policy` "raise" or "hang" from now on, wherever it runs ("": behave)."""
+        switch = self.run_dir / "action-fault"
+        if fault:
+            switch.write_text(fault, encoding="utf-8")
+        else:
+            switch.unlink(missing_ok=True)
+
     def start_instance(self, index: int) -> None:
         """(Re)start instance `index` and wait until it is ready."""
         self.instances[index].start()
@@ -207,6 +216,7 @@ class Cluster:
             "RASA_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
             "FAULTY_ACTIONS_HANG_SECONDS": str(HANG_SECONDS),
+            "FAULTY_ACTIONS_SWITCH": str(self.run_dir / "action-fault"),
         })
         env.update(self.extra_env)
         return env

@@ -1,5 +1,6 @@
-"""Scale-out fixtures: one production-like cluster (PostgreSQL, Redis, action server, two Rasa
-instances, a fake Telegram API) shared by the tests of this folder, which run in file order."""
+"""Scale-out fixtures: one production-like cluster (PostgreSQL, Redis, two Rasa instances running
+the custom actions in process, a fake Telegram API) shared by the tests of this folder, which run
+in file order; and, for the action fault tests, a one-instance cluster with a separate action server."""
 
 from __future__ import annotations
 
@@ -52,6 +53,27 @@ def cluster(
     running = Cluster(
         trained_model, service_root / "cluster" / "run", postgres, redis,
         extra_env=telegram_env, extra_channels=telegram,
+    )
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        redis.stop()
+        postgres.stop(mode="immediate")
+
+
+@pytest.fixture(scope="session")
+def separate_actions_cluster(trained_model: Path, service_root: Path) -> Iterator[Cluster]:
+    """One Rasa instance calling a separate action server, on its own PostgreSQL and Redis."""
+    skip_if_missing("PostgreSQL")
+    skip_if_missing("redis-server")
+    postgres = PostgresServer(service_root / "separate")
+    redis = RedisServer(service_root / "separate")
+    postgres.start()
+    redis.start()
+    running = Cluster(
+        trained_model, service_root / "separate" / "run", postgres, redis, instance_count=1, separate_actions=True
     )
     try:
         running.start()
