@@ -47,5 +47,8 @@ class ActionRunner(Protocol):
     async def run(self, body: bytes, headers: Mapping[str, str]) -> ActionAnswer:
         """Answer the call, or raise `ActionUnavailable`."""
 
+    async def run_call(self, call: Dict[str, Any]) -> ActionAnswer:
+        """Answer a call already decoded (Rasa in this process), or raise `ActionUnavailable`."""
+
     async def close(self) -> None:
         """Release what the runner holds."""

@@ -23,7 +23,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.action_answers import ActionRunner, ActionUnavailable, decode_action_call
+from bot.action_answers import ActionAnswer, ActionRunner, ActionUnavailable, decode_action_call
+from bot import direct_action_calls
 from bot.escalation import REASON_UNAVAILABLE, EscalationDecision
 from bot.handoff import HandoffService
 from bot.transcript import transcript_from_events
@@ -117,15 +118,25 @@ class ActionGateway:
         self.fallbacks = 0
 
     async def forward(self, body: bytes, headers: Mapping[str, str]) -> HTTPResponse:
-        """Run one call within the timeout; on failure or timeout answer with the fallback."""
+        """Run one call from HTTP within the timeout; on failure or timeout answer with the fallback."""
+        answer = await self._bounded(self.runner.run(body, headers), lambda: decode_action_call(body, headers) or {})
+        return response.raw(answer.payload, status=answer.status, content_type=answer.content_type)
+
+    async def answer(self, call: Dict[str, Any]) -> ActionAnswer:
+        """Run one call from Rasa in this process (bot/direct_action_calls.py), as `forward` does."""
+        return await self._bounded(self.runner.run_call(call), lambda: call)
+
+    async def _bounded(
+        self, work: Awaitable[ActionAnswer], call_of: Callable[[], Mapping[str, Any]]
+    ) -> ActionAnswer:
+        """`work`'s answer within the timeout, else the fallback for the call `call_of` gives."""
         try:
-            answer = await asyncio.wait_for(self.runner.run(body, headers), self.settings.timeout_seconds)
-            return response.raw(answer.payload, status=answer.status, content_type=answer.content_type)
+            return await asyncio.wait_for(work, self.settings.timeout_seconds)
         except asyncio.TimeoutError:
             reason = f"no answer within {self.settings.timeout_seconds:g} s"
         except ActionUnavailable as error:
             reason = str(error)
-        return response.json(await self.fallback(decode_action_call(body, headers) or {}, reason))
+        return ActionAnswer.of_json(await self.fallback(call_of(), reason))
 
     async def fallback(self, call: Mapping[str, Any], reason: str) -> Dict[str, Any]:
         """The answer when the actions cannot give one: an honest reply, or the handoff."""
@@ -206,8 +217,13 @@ class ActionGatewayInput(InputChannel):
         async def webhook(request: Request) -> HTTPResponse:
             return await self.gateway.forward(request.body, request.headers)
 
+        @gateway.listener("after_server_start")
+        async def serve_rasa_directly(app: Any, _: Any) -> None:
+            direct_action_calls.serve_locally(self.gateway, direct_action_calls.listening_port(app))
+
         @gateway.listener("after_server_stop")
         async def close(*_: Any) -> None:
+            direct_action_calls.serve_locally(None, 0)
             await self.gateway.close()
 
         return gateway

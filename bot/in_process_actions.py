@@ -55,6 +55,10 @@ class InProcessActions:
         action_call = decode_action_call(body, headers)
         if action_call is None:
             return ActionAnswer.of_json({"error": "Invalid body request"}, status=400)
+        return await self.run_call(action_call)
+
+    async def run_call(self, action_call: Dict[str, Any]) -> ActionAnswer:
+        """Run a decoded call on a worker thread (see `run`)."""
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(self._workers, _run_in_worker, self.executor, action_call)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+import json
+from typing import Any, Dict, Mapping, Optional
 
 import aiohttp
 
@@ -37,6 +38,10 @@ class RemoteActions:
                 raise ActionUnavailable(f"HTTP {upstream.status}")
         except aiohttp.ClientError as error:
             raise ActionUnavailable(type(error).__name__) from error
+
+    async def run_call(self, call: Dict[str, Any]) -> ActionAnswer:
+        """Send a decoded call (see `run`)."""
+        return await self.run(json.dumps(call).encode("utf-8"), {"Content-Type": "application/json"})
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

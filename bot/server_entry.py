@@ -2,8 +2,9 @@
 
 It runs MODULE exactly as `python -m MODULE ARGS...` would, after the start-up steps every server
 of ours needs: log records are cleaned of customer data (`bot.log_privacy`); for Rasa, custom-action
-answers are checked with a validator built once (`bot.action_answer_check`) and event classes are
-found by name in an index (`bot.event_types`).
+answers are checked with a validator built once (`bot.action_answer_check`), calls to the server's
+own action gateway skip HTTP (`bot.direct_action_calls`) and event classes are found by name in an
+index (`bot.event_types`).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         return 2
     log_privacy.install()
     if args[1] == "rasa":
-        from bot import action_answer_check, event_types
+        from bot import action_answer_check, direct_action_calls, event_types
 
         action_answer_check.install()
+        direct_action_calls.install()
         event_types.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
