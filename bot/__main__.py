@@ -17,7 +17,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     desk.add_argument("--host", default="127.0.0.1")
     desk.add_argument("--port", type=int, default=5057)
     chat = commands.add_parser("chat", help="talk to the running assistant in this terminal")
-    chat.add_argument("--url", default="http://127.0.0.1:5005", help="Rasa server URL")
+    chat.add_argument("--url", default=None, help="Rasa server URL (default: http://127.0.0.1:$BRIGHTWAY_RASA_PORT, as `run` uses)")
     chat.add_argument("--sender", default=None, help="conversation id (default: a new one)")
     chat.add_argument("--debug", action="store_true", help="show intent, entities and frustration")
     args = parser.parse_args(argv)
@@ -50,8 +50,14 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 1
         return 0
     from bot.chat import run_chat
+    from bot.local_ports import PortSettingError, rasa_url
 
-    return run_chat(args.url, args.sender, args.debug)
+    try:
+        url = args.url or rasa_url()
+    except PortSettingError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return run_chat(url, args.sender, args.debug)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ ACTION_GATEWAY = "bot.action_gateway.ActionGatewayInput"
 DEFAULT_ACTION_TIMEOUT = 5.0
 PRIVATE_LOGS = [sys.executable, "-m", "bot.server_entry", "-m"]
 SQL_TRACKER_STORES = ("SQL", "bot.tracker_store.LoudSQLTrackerStore")
+STOP_TIMEOUT = 10.0
 
 
 class StartupError(RuntimeError):
@@ -95,10 +96,13 @@ def newest_model(models_dir: Path) -> Optional[Path]:
     return models[-1] if models else None
 
 
-def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = ()) -> Path:
-    """Train with Rasa (it skips the work when data and config are unchanged); return the model."""
+def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = (), log: Optional[Path] = None) -> Path:
+    """Train with Rasa (it skips the work when data and config are unchanged); return the model.
+
+    With `log`, Rasa's output is appended to that file instead of the terminal.
+    """
     command = [
-        sys.executable, "-m", "rasa", "train",
+        *PRIVATE_LOGS, "rasa", "train",
         "--config", str(root / "config.yml"),
         "--domain", str(root / "domain.yml"),
         "--data", str(root / "data" / "nlu"), str(root / "data" / "rules.yml"),
@@ -106,10 +110,16 @@ def train(models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = 
         "--out", str(models_dir),
         *extra_args,
     ]
-    result = subprocess.run(command, cwd=root)
+    if log is None:
+        result = subprocess.run(command, cwd=root)
+    else:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as output:
+            result = subprocess.run(command, cwd=root, stdout=output, stderr=subprocess.STDOUT)
     model = newest_model(models_dir)
     if result.returncode != 0 or model is None:
-        raise StartupError("Training failed: see the messages above (file and line of the problem).")
+        where = f"the end of {log}" if log else "the messages above"
+        raise StartupError(f"Training failed: see {where} (file and line of the problem).")
     return model
 
 
@@ -230,7 +240,7 @@ class AssistantProcesses:
             report(f"Starting the desk (log: {self._log_path('desk')})...")
             desk = self._spawn(
                 "desk",
-                [sys.executable, "-m", "bot", "desk", "--port", str(self.desk_port)],
+                [*PRIVATE_LOGS, "bot", "desk", "--port", str(self.desk_port)],
                 desk_env,
             )
             wait_until_ready(f"{self.desk_url}/health", desk, "desk", self._log_path("desk"), timeout)
@@ -242,7 +252,7 @@ class AssistantProcesses:
             report(f"Starting the review app (log: {self._log_path('review app')})...")
             review = self._spawn(
                 "review app",
-                [sys.executable, "-m", "review_app", "serve", "--host", "127.0.0.1", "--port", str(self.review_port)],
+                [*PRIVATE_LOGS, "review_app", "serve", "--host", "127.0.0.1", "--port", str(self.review_port)],
                 review_env,
             )
             wait_until_ready(f"{self.review_url}/login", review, "review app", self._log_path("review app"), timeout)
@@ -260,18 +270,25 @@ class AssistantProcesses:
         )
         wait_until_ready(f"{self.actions_url}/health", actions, "action server", self._log_path("action server"), timeout)
 
-    def stop(self) -> None:
-        """Stop every started process (SIGTERM, then SIGKILL after 10 s)."""
-        for _, process in reversed(self._processes):
+    def stop(self, report: Callable[[str], None] = _quiet, timeout: float = STOP_TIMEOUT) -> None:
+        """Stop the started processes one at a time, last started first: the review app and the
+        desk while Rasa still answers them, then Rasa, then the separate action server if any.
+
+        Each gets SIGTERM and `timeout` seconds to finish its work, then SIGKILL; `report`
+        receives a line as each one stops.
+        """
+        while self._processes:
+            name, process = self._processes.pop()
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for _, process in reversed(self._processes):
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        self._processes.clear()
+                report(f"Stopped the {name} (killed: it did not stop within {timeout:.0f} s).")
+                continue
+            report(f"Stopped the {name}.")
 
     def _upgrade_database(self, url: str, report: Callable[[str], None]) -> None:
         """Migrate the project's database before any process opens it (they refuse an old one)."""
@@ -315,7 +332,8 @@ class AssistantProcesses:
         return {**self.channels.enabled, HEALTH_CHANNEL: None, ACTION_GATEWAY: gateway}
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
-        """Start one process with its output in `var/<name>.log`."""
+        """Start one process with its output in `var/<name>.log`, in a session of its own: the
+        terminal's Ctrl-C reaches only the launcher, which then stops the processes in order."""
         with self._log_path(name).open("ab") as log:
             process = subprocess.Popen(
                 command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -17,11 +17,15 @@ from bot.candidate_intents import PLACEHOLDER_PREFIX
 from bot.catalogue import Catalogue
 from bot.lint_candidates import unlabelled_candidates
 from bot.lint_entities import entities_never_annotated, entities_outside_domain, unknown_products
-from bot.lint_examples import duplicates_across_intents, near_duplicates
+from bot.lint_examples import duplicates_across_intents, near_duplicates, regression_copies
+from bot.lint_files import malformed_files
 from bot.lint_findings import Finding, Severity, count_errors, sorted_findings
-from bot.lint_intents import domain_intents_unused, intents_outside_domain, missing_responses, too_few_examples
+from bot.lint_intents import (
+    domain_intents_unused, intents_outside_domain, intents_without_regression_phrasings, missing_responses,
+    too_few_examples,
+)
 from bot.training_sources import (
-    Location, ProjectPaths, SourceError, TrainerData, load_trainer_data, read_code_responses,
+    Location, NluExample, ProjectPaths, SourceError, TrainerData, load_trainer_data, read_code_responses, read_nlu_file,
 )
 
 WARNING_RECORD = re.compile(r"^\S.*?\.py:\d+: (?P<category>\w+): (?P<message>.*)$")
@@ -43,6 +47,9 @@ class LintSettings:
 
 def run_lints(paths: ProjectPaths, settings: LintSettings = LintSettings()) -> List[Finding]:
     """Every project lint on the data at `paths`, sorted errors first."""
+    unreadable = malformed_files(paths)
+    if unreadable:
+        return sorted_findings(unreadable)
     try:
         data = load_trainer_data(paths)
     except SourceError as error:
@@ -61,8 +68,27 @@ def run_lints(paths: ProjectPaths, settings: LintSettings = LintSettings()) -> L
         + entities_outside_domain(data)
         + entities_never_annotated(data)
         + catalogue_findings(data, paths)
+        + regression_findings(data, paths)
     )
     return sorted_findings(findings)
+
+
+def regression_phrasings(paths: ProjectPaths) -> List[NluExample]:
+    """The frozen regression set's phrasings with their lines (none when the project has no such file)."""
+    frozen = TrainerData()
+    if paths.regression_set.exists():
+        read_nlu_file(paths.regression_set, paths, frozen)
+    return frozen.examples
+
+
+def regression_findings(data: TrainerData, paths: ProjectPaths) -> List[Finding]:
+    """Training examples copied from the regression set, and intents it does not cover (when the project has one)."""
+    if not paths.regression_set.exists():
+        return []
+    frozen = regression_phrasings(paths)
+    return regression_copies(data.examples, frozen) + intents_without_regression_phrasings(
+        data, [phrase.intent for phrase in frozen], paths.relative(paths.regression_set),
+    )
 
 
 def catalogue_findings(data: TrainerData, paths: ProjectPaths) -> List[Finding]:
@@ -148,6 +174,13 @@ def check_data(
 ) -> int:
     """Run Rasa's validation (unless `rasa_validate` is None) and the lints; 0 when nothing is an error."""
     paths = paths or ProjectPaths()
+    unreadable = sorted_findings(malformed_files(paths))
+    if unreadable:
+        for finding in unreadable:
+            print(finding, file=out)
+        print(f"check-data FAILED: {len(unreadable)} file problem(s) above stop Rasa and the lints from reading "
+              "the data; fix them (each names the file and line), then run it again.", file=out)
+        return 1
     rasa_code = 0
     if rasa_validate is not None:
         print("Running rasa data validate ...", file=out, flush=True)

@@ -19,6 +19,7 @@ from bot.escalation import HANDOFF_ACTION
 from bot.handoff_exit import wants_bot_back
 from bot.handoff_store import Handoff, HandoffError
 from bot.hold_monitor import AUTO_CLOSE_NOTE, HoldMonitor, escalation_message
+from bot.rasa_http_api import RasaUnreachableError
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,9 @@ class DeskRelay:
         self._monitor = monitor
         self._clock = clock
         self._board = board
+        self._rasa_unreachable = False
+        self._pass_reached_rasa = True
+        self._stopping = asyncio.Event()
 
     async def run_once(self) -> None:
         """One pass: announce new handoffs first (agents' latency), then relay, escalate, close."""
@@ -67,12 +71,20 @@ class DeskRelay:
             await self._close(handoff, "auto-close", AUTO_CLOSE_NOTE)
 
     async def run_forever(self, interval_seconds: float, stop: asyncio.Event) -> None:
-        """Repeat `run_once` every `interval_seconds` until `stop` is set."""
+        """Repeat `run_once` every `interval_seconds` until `stop` is set; a pass that fails while
+        stopping is not reported (the servers it talks to may be stopping too)."""
+        self._stopping = stop
         while not stop.is_set():
+            self._pass_reached_rasa = True
             try:
                 await self.run_once()
+            except RasaUnreachableError as error:
+                self._note_rasa_unreachable(error)
             except Exception:  # noqa: BLE001 - keep the desk alive; the error is logged
-                logger.exception("Desk relay pass failed; retrying.")
+                if not stop.is_set():
+                    logger.exception("Desk relay pass failed; retrying.")
+            if self._pass_reached_rasa:
+                self._note_rasa_reachable()
             try:
                 await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
             except asyncio.TimeoutError:
@@ -82,8 +94,24 @@ class DeskRelay:
         """Run one step for one handoff; a failure is logged and retried next pass, not fatal."""
         try:
             await step(handoff)
+        except RasaUnreachableError as error:
+            self._note_rasa_unreachable(error)
         except Exception:  # noqa: BLE001 - one failing handoff must not stall the desk
             logger.exception("Desk relay step failed for handoff %s; will retry.", handoff.id)
+
+    def _note_rasa_unreachable(self, error: RasaUnreachableError) -> None:
+        """One warning line (no traceback) when the Rasa API starts failing, not one per pass;
+        none while the desk is stopping."""
+        self._pass_reached_rasa = False
+        if not self._rasa_unreachable and not self._stopping.is_set():
+            logger.warning("Desk relay paused, will retry: %s", error)
+        self._rasa_unreachable = True
+
+    def _note_rasa_reachable(self) -> None:
+        """Say once that the relay works again after a failure."""
+        if self._rasa_unreachable:
+            logger.warning("Desk relay resumed: the Rasa server answers again.")
+        self._rasa_unreachable = False
 
     async def _announce(self, handoff: Handoff) -> None:
         """Post a handoff to the board once."""

@@ -8,14 +8,22 @@ import threading
 from pathlib import Path
 
 from bot.assistant_processes import AssistantProcesses, StartupError, train
+from bot.local_ports import PortSettingError, local_ports
 from bot.settings import REPO_ROOT
 
-VAR_DIR = REPO_ROOT / "var"
+VAR_DIR = Path(os.environ.get("BRIGHTWAY_VAR_DIR") or REPO_ROOT / "var")
 MODELS_DIR = REPO_ROOT / "models"
 
 
 def run_assistant() -> int:
     """Bring the assistant up on local defaults and keep it running until interrupted."""
+    # Ctrl-C stops everything in order even when started from a shell that ignores it in the background.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        ports = local_ports()
+    except PortSettingError as error:
+        print(error)
+        return 1
     print("Training the model if data or config changed (unchanged: a few seconds)...", flush=True)
     try:
         model = train(MODELS_DIR)
@@ -25,10 +33,10 @@ def run_assistant() -> int:
     processes = AssistantProcesses(
         model=model,
         var_dir=VAR_DIR,
-        rasa_port=int(os.environ.get("BRIGHTWAY_RASA_PORT", "5005")),
-        actions_port=int(os.environ.get("BRIGHTWAY_ACTIONS_PORT", "5055")),
-        desk_port=int(os.environ.get("BRIGHTWAY_DESK_PORT", "5057")),
-        review_port=int(os.environ.get("BRIGHTWAY_REVIEW_PORT", "8080")),
+        rasa_port=ports.rasa,
+        actions_port=ports.actions,
+        desk_port=ports.desk,
+        review_port=ports.review,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -38,7 +46,7 @@ def run_assistant() -> int:
         print(error)
         return 1
     except KeyboardInterrupt:
-        processes.stop()
+        _stop_in_order(processes)
         return 130
     _print_welcome(processes, model)
     try:
@@ -46,10 +54,17 @@ def run_assistant() -> int:
             pass
     except KeyboardInterrupt:
         pass
-    print("\nStopping...", flush=True)
-    processes.stop()
-    print("Stopped.")
+    _stop_in_order(processes)
     return 0
+
+
+def _stop_in_order(processes: AssistantProcesses) -> None:
+    """Stop the processes one by one (see `AssistantProcesses.stop`); a second Ctrl-C must not
+    cut that short, or the processes stopped last would keep running on their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print("\nStopping (the desk and review app first, then Rasa)...", flush=True)
+    processes.stop(report=lambda line: print(line, flush=True))
+    print("Stopped.", flush=True)
 
 
 def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
@@ -61,11 +76,11 @@ def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
         f"  Review app:        {processes.review_url}  (transcripts, metrics, agent console; add a user with",
         f"                     .venv/bin/python -m review_app create-user NAME --role lead)",
         f"  REST channel:      POST {processes.rasa_url}/webhooks/rest/webhook",
-        f"  Rasa HTTP API:     {processes.rasa_url}  (token in var/api_token)",
+        f"  Rasa HTTP API:     {processes.rasa_url}  (token in {_shown(VAR_DIR)}/api_token)",
         f"  Custom actions:    in the Rasa server (package actions/; a separate action server: docs/deploy.md)",
         f"  Desk:              {processes.desk_url}/health (queue, escalations, Slack desk)",
-        f"  Model:             {model.relative_to(REPO_ROOT) if model.is_relative_to(REPO_ROOT) else model}",
-        f"  Data and logs:     {VAR_DIR.relative_to(REPO_ROOT)}/ (SQLite databases, handoffs in desk_notifications.jsonl)",
+        f"  Model:             {_shown(model)}",
+        f"  Data and logs:     {_shown(VAR_DIR)}/ (SQLite databases, handoffs in desk_notifications.jsonl)",
     ]
     for channel in processes.channels.enabled:
         if channel.startswith("channels."):
@@ -75,3 +90,8 @@ def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
             lines.append(f"  Channel off:       {channel.split('.')[-1]} (set {', '.join(missing)}; see docs/channels.md)")
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
+
+
+def _shown(path: Path) -> Path:
+    """`path` relative to the repository when it is inside it, else as it is."""
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path

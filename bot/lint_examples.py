@@ -103,3 +103,19 @@ def near_duplicates(examples: Sequence[NluExample], char_cosine: float, token_ja
             "reword one so the words that tell the two intents apart are in it, or move it to the intent it belongs to",
         ))
     return findings
+
+
+def regression_copies(examples: Sequence[NluExample], frozen: Sequence[NluExample]) -> List[Finding]:
+    """A training example equal to a regression phrasing turns the regression set into a memory test."""
+    phrasings = {normalise(phrase.text): phrase for phrase in frozen}
+    findings = []
+    for example in examples:
+        phrase = phrasings.get(normalise(example.text))
+        if phrase is not None:
+            findings.append(Finding(
+                "copied-from-regression-set", Severity.ERROR, example.where,
+                f"'{example.text}' is a phrasing of the frozen regression set ({phrase.where}), "
+                "which must stay unseen by training",
+                "write a sentence of your own with the same meaning instead; never copy from tests/nlu_regression.yml",
+            ))
+    return findings

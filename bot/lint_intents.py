@@ -100,3 +100,19 @@ def missing_responses(data: TrainerData) -> List[Finding]:
         for use in used
         if use.name.startswith("utter_") and use.name not in defined
     ]
+
+
+def intents_without_regression_phrasings(data: TrainerData, frozen_intents: List[str], regression_file: str) -> List[Finding]:
+    """An intent with no phrasings in the regression set is not protected by the CI gate's regression check."""
+    covered = set(frozen_intents)
+    return [
+        Finding(
+            "intent-not-in-regression-set", Severity.WARNING, block.where,
+            f"intent '{block.name}' has no phrasings in {regression_file}, so the CI gate cannot tell "
+            "when its examples are moved or mislabelled",
+            f"add '- intent: {block.name}' with 8-15 customer phrasings of your own to {regression_file} "
+            "(never copied from data/nlu), then accept a new report",
+        )
+        for block in first_places(data.intent_blocks).values()
+        if block.name not in covered
+    ]

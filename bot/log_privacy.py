@@ -8,7 +8,12 @@ Sanic, structlog, our own code; every handler and format) is cleaned before it i
 - structlog events rendered as JSON: values under keys that hold customer data are replaced and
   traceback frames lose their local variables;
 - structlog events rendered for a terminal: the line is cut at the first such key;
-- every message and traceback: phone-number-like digit runs are masked.
+- every message and traceback: phone-number-like digit runs and payment card numbers are masked,
+  also inside URL-encoded text (`%2B1555...` is decoded before masking), and `token=` query
+  values are replaced.
+
+A record's arguments are cleaned one by one where that suffices, so formatters that read
+`record.args` (uvicorn's access log) keep working.
 
 Servers install it through `python -m bot.server_entry -m rasa run ...` (or `-m rasa_sdk ...`).
 """
@@ -19,6 +24,9 @@ import json
 import logging
 import re
 from typing import Any
+from urllib.parse import unquote
+
+from channels.card_masking import mask_card_numbers
 
 REDACTED = "[redacted]"
 PHONE_MASK = "[phone]"
@@ -32,6 +40,8 @@ CUSTOMER_DATA_KEYS = frozenset({
     "user_message", "json_message", "metadata", "body", "sender_id", "conversation_id",
 })
 PHONE_NUMBER = re.compile(r"(?<![\w+.])(?:\+\d[\d ().-]{6,}\d|\d{10,15})(?![\w.])")
+URL_ENCODED_RUN = re.compile(r"[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*")
+TOKEN_QUERY_VALUE = re.compile(r"(?<=[?&]token=)[^&\s\"'<>]+")
 ANSI = r"(?:\x1b\[[0-9;]*m)*"
 CONSOLE_CUSTOMER_KEY = re.compile(
     r"\s" + ANSI + r"(?:" + "|".join(sorted(CUSTOMER_DATA_KEYS)) + r")" + ANSI + "=.*", re.DOTALL
@@ -41,6 +51,22 @@ CONSOLE_CUSTOMER_KEY = re.compile(
 def mask_phone_numbers(text: str) -> str:
     """Replace what looks like a phone number: "+" and 8+ digits (spaces, dashes allowed), or 10-15 digits."""
     return PHONE_NUMBER.sub(PHONE_MASK, text)
+
+
+def mask_numbers(text: str) -> str:
+    """Phone numbers, card numbers and URL `token=` values masked, in plain and URL-encoded text."""
+    text = TOKEN_QUERY_VALUE.sub(REDACTED, text)
+    if "%" in text:
+        text = URL_ENCODED_RUN.sub(_mask_encoded_run, text)
+    return mask_phone_numbers(mask_card_numbers(text))
+
+
+def _mask_encoded_run(match: re.Match[str]) -> str:
+    """A URL-encoded run as it was when it holds no number to mask, else decoded and masked."""
+    encoded = match.group()
+    decoded = unquote(encoded)
+    masked = mask_phone_numbers(mask_card_numbers(decoded))
+    return encoded if masked == decoded else masked
 
 
 def _clean_structure(value: Any) -> Any:
@@ -57,7 +83,7 @@ def _clean_structure(value: Any) -> Any:
     if isinstance(value, list):
         return [_clean_structure(item) for item in value]
     if isinstance(value, str):
-        return mask_phone_numbers(value)
+        return mask_numbers(value)
     return value
 
 
@@ -72,11 +98,14 @@ def redact_message(message: str) -> str:
         if isinstance(parsed, dict):
             return json.dumps(_clean_structure(parsed), ensure_ascii=False)
     message = CONSOLE_CUSTOMER_KEY.sub(f" {REDACTED}", message)
-    return mask_phone_numbers(message)
+    return mask_numbers(message)
 
 
 def redact_record(record: logging.LogRecord, formatter: logging.Formatter) -> None:
-    """Clean a record in place: its message, and its traceback text if it has one."""
+    """Clean a record in place: its arguments (kept as arguments when that is enough), else its
+    whole message; and its traceback text if it has one."""
+    if isinstance(record.args, tuple) and record.args:
+        record.args = tuple(mask_numbers(arg) if isinstance(arg, str) else arg for arg in record.args)
     try:
         message = record.getMessage()
     except Exception:  # a malformed call's args; the handler will report it as usual
@@ -85,9 +114,9 @@ def redact_record(record: logging.LogRecord, formatter: logging.Formatter) -> No
     if cleaned != message:
         record.msg, record.args = cleaned, ()
     if record.exc_info and not record.exc_text:
-        record.exc_text = mask_phone_numbers(formatter.formatException(record.exc_info))
+        record.exc_text = mask_numbers(formatter.formatException(record.exc_info))
     if record.stack_info:
-        record.stack_info = mask_phone_numbers(record.stack_info)
+        record.stack_info = mask_numbers(record.stack_info)
 
 
 def install() -> None:

@@ -1,7 +1,8 @@
 """What changed between two NLU evaluation reports, and the CI gate on held-out accuracy.
 
-Reports are the JSON `python -m bot.trainer eval` writes: `{"heldout": {...}, "dev": {...}}`,
-each section shaped like `bench.nlu_eval.report_as_json` (accuracy, macro_f1, per_intent).
+Reports are the JSON `python -m bot.trainer eval` writes: `{"heldout": {...}, "regression": {...},
+"dev": {...}}`, each section shaped like `bench.nlu_eval.report_as_json` (accuracy, macro_f1,
+per_intent, errors).
 """
 
 from __future__ import annotations
@@ -9,8 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
 
-DATASETS = {"heldout": "held-out split of data/nlu", "dev": "../shared/eval/intents_dev.csv"}
+from bot.nlu_misses import confusion_counts, new_misses
+
+DATASETS = {
+    "heldout": "held-out split of data/nlu",
+    "regression": "regression set tests/nlu_regression.yml",
+    "dev": "../shared/eval/intents_dev.csv",
+}
 DEFAULT_MARGIN = 0.02
+DEFAULT_REGRESSION_MARGIN = 0.0
+EXAMPLES_NAMED = 2
 NOTABLE_CHANGE = 0.01
 
 Report = Mapping[str, Any]
@@ -99,7 +108,55 @@ def describe_changes(latest: Report, accepted: Optional[Report]) -> str:
     return "\n".join(lines)
 
 
-def accuracy_gate(latest: Report, accepted: Optional[Report], margin: float = DEFAULT_MARGIN) -> GateResult:
+def accuracy_gate(
+    latest: Report, accepted: Optional[Report], margin: float = DEFAULT_MARGIN,
+    regression_margin: float = DEFAULT_REGRESSION_MARGIN,
+) -> GateResult:
+    """Fail when held-out accuracy fell more than `margin`, or regression-set accuracy more than
+    `regression_margin`, below the accepted report's."""
+    heldout = heldout_gate(latest, accepted, margin)
+    regression = regression_gate(latest, accepted, regression_margin)
+    if regression is None:
+        return heldout
+    return GateResult(heldout.passed and regression.passed, f"{heldout.message} {regression.message}")
+
+
+def drop_explained(latest: Report, accepted: Report) -> str:
+    """Which regression phrasings the model now gets wrong, by right intent and wrong guess, with examples."""
+    appeared = new_misses(latest, accepted)
+    if not appeared:
+        return "no phrasing that was right is wrong now; the regression set itself changed, so accept a new report"
+    parts = []
+    for (gold, predicted), count in confusion_counts(appeared).most_common():
+        texts = [f'"{m["text"]}"' for m in appeared if (m["gold"], m["predicted"]) == (gold, predicted)]
+        parts.append(f"{count} {gold} phrasing(s) now read as {predicted} (e.g. {', '.join(texts[:EXAMPLES_NAMED])})")
+    return "; ".join(parts)
+
+
+def regression_gate(latest: Report, accepted: Optional[Report], margin: float) -> Optional[GateResult]:
+    """The regression-set part of the gate; None when neither report scored the regression set."""
+    now_section, then_section = latest.get("regression"), (accepted or {}).get("regression")
+    if not now_section and not then_section:
+        return None
+    if not now_section:
+        return GateResult(False, "The latest report has no regression-set accuracy: run `python -m bot.trainer eval` first.")
+    now = float(now_section["accuracy"])
+    if not then_section:
+        return GateResult(True, f"Regression-set accuracy {now:.3f}; the accepted report has none to compare with.")
+    then = float(then_section["accuracy"])
+    if now < then - margin - 1e-9:
+        return GateResult(
+            False,
+            f"Regression-set accuracy fell to {now:.3f} from the accepted {then:.3f} "
+            f"({DATASETS['regression']}, which edits to data/nlu do not change): "
+            f"{drop_explained(now_section, then_section)}. "
+            "Look for examples of these intents that were moved or pasted under the wrong intent in data/nlu "
+            "(`python -m bot.trainer eval` lists every miss); accept a new report only if the change is intended.",
+        )
+    return GateResult(True, f"Regression-set accuracy {now:.3f} (accepted {then:.3f}).")
+
+
+def heldout_gate(latest: Report, accepted: Optional[Report], margin: float) -> GateResult:
     """Fail when held-out accuracy is more than `margin` below the accepted report's."""
     heldout = latest.get("heldout") or {}
     if "accuracy" not in heldout:

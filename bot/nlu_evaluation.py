@@ -2,7 +2,8 @@
 
 The split holds out about 15 % of each intent's examples, chosen by a hash of the example's
 text, so an example stays on the same side when others are added or removed. A model trained
-on the rest (in `models/heldout/`, its data copy in `var/heldout/`) is scored on them; the full
+on the rest (in `models/heldout/`, its data copy in `var/heldout/`) is scored on them and on the
+frozen regression set `tests/nlu_regression.yml` (which edits to data/nlu cannot change); the full
 model in `models/` is scored on `intents_dev.csv`. Measuring reuses `bench/nlu_eval.py`, so
 run from the repository root (as `make eval` does).
 """
@@ -22,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 from bench.nlu_eval import (
     DEFAULT_DATA,
     Example,
+    Prediction,
     Report,
     build_report,
     load_parser,
@@ -32,6 +34,7 @@ from bench.nlu_eval import (
 )
 from bot.assistant_processes import train
 from bot.confusion_plot import confusion_matrix, save_png
+from bot.library_log import TRAINER_LOG
 from bot.settings import REPO_ROOT
 from bot.stage_progress import StageProgress
 from bot.training_sources import ProjectPaths
@@ -46,12 +49,16 @@ HELDOUT_MODELS = REPO_ROOT / "models" / "heldout"
 FULL_MODELS = REPO_ROOT / "models"
 TRAINING_HEARTBEAT_SECONDS = 15.0
 
+REGRESSION_SET = REPO_ROOT / "tests" / "nlu_regression.yml"
+REGRESSION_LABEL = "regression set tests/nlu_regression.yml"
+
 Trainer = Callable[[Path, Path], Path]
+Parser = Callable[[str], Prediction]
 
 
 def quiet_train(models_dir: Path, root: Path) -> Path:
-    """`bot.assistant_processes.train` with Rasa's log lines kept to warnings and errors."""
-    return train(models_dir, root, ("--quiet",))
+    """`bot.assistant_processes.train` with Rasa's output (warnings and errors) in the trainer's log file."""
+    return train(models_dir, root, ("--quiet",), log=TRAINER_LOG)
 
 
 @dataclass
@@ -67,6 +74,7 @@ class EvalOptions:
     latest_report: Path = LATEST_REPORT
     confusion_png: Path = CONFUSION_PNG
     trainer: Trainer = quiet_train
+    regression_set: Optional[Path] = REGRESSION_SET
 
 
 @dataclass
@@ -76,6 +84,7 @@ class EvalResult:
     latest: Dict[str, Any]
     heldout: Report
     dev: Optional[Report] = None
+    regression: Optional[Report] = None
 
 
 def example_key(text: str) -> str:
@@ -139,14 +148,20 @@ def prepare_workspace(paths: ProjectPaths, workspace: Path, training_yaml: str) 
     return ProjectPaths(workspace)
 
 
-def score(model: Path, examples: Sequence[Example], label: str) -> Tuple[Report, List[str]]:
-    """Parse every example with `model`; return the bench report and the predicted intents."""
-    parse = load_parser(model)
+def score(parse: Parser, model: Path, examples: Sequence[Example], label: str) -> Tuple[Report, List[str]]:
+    """Parse every example with `model`'s parser; return the bench report and the predicted intents."""
     parse(examples[0].text)
     predictions, timings = timed_predictions(parse, [example.text for example in examples])
     report = build_report(examples, predictions, timings)
     report.model, report.data = model.name, label
     return report, [prediction.intent for prediction in predictions]
+
+
+def read_regression_set(path: Path) -> List[Example]:
+    """The frozen regression phrasings (Rasa NLU test-data format) as labelled examples."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [Example(m.get("text"), m.get("intent")) for m in load_data(str(path)).intent_examples]
 
 
 def section(report: Report, keep_errors: bool, **extra: Any) -> Dict[str, Any]:
@@ -190,12 +205,17 @@ def run_eval(options: EvalOptions, out: TextIO = sys.stdout) -> EvalResult:
         progress.say(f"{len(training.intent_examples)} examples to train on, {len(heldout)} held out")
     with progress.stage("Training on the rest (Rasa skips it when nothing changed)", TRAINING_HEARTBEAT_SECONDS):
         heldout_model = options.trainer(options.heldout_models, workspace.root)
-    with progress.stage(f"Scoring {len(heldout)} held-out examples with {heldout_model.name}"):
-        heldout_report, heldout_predicted = score(heldout_model, heldout, "held-out split of data/nlu")
+    regression = read_regression_set(options.regression_set) if options.regression_set else []
+    scored = f"{len(heldout)} held-out examples" + (f" and {len(regression)} regression phrasings" if regression else "")
+    with progress.stage(f"Scoring {scored} with {heldout_model.name}"):
+        parse = load_parser(heldout_model)
+        heldout_report, heldout_predicted = score(parse, heldout_model, heldout, "held-out split of data/nlu")
+        regression_report = score(parse, heldout_model, regression, REGRESSION_LABEL)[0] if regression else None
     matrices = [confusion_matrix("held-out split of data/nlu", [e.intent for e in heldout], heldout_predicted)]
     latest: Dict[str, Any] = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "heldout": section(heldout_report, True, share=options.share, train_examples=len(training.intent_examples)),
+        "regression": section(regression_report, True) if regression_report else None,
         "dev": None,
         "dev_note": skip_dev or "",
     }
@@ -207,13 +227,13 @@ def run_eval(options: EvalOptions, out: TextIO = sys.stdout) -> EvalResult:
         with progress.stage("Training on all of data/nlu (Rasa skips it when nothing changed)", TRAINING_HEARTBEAT_SECONDS):
             full_model = options.trainer(options.full_models, options.paths.root)
         with progress.stage(f"Scoring {len(dev_examples)} messages of {options.dev_data.name} with {full_model.name}"):
-            dev_report, dev_predicted = score(full_model, dev_examples, options.dev_data.name)
+            dev_report, dev_predicted = score(load_parser(full_model), full_model, dev_examples, options.dev_data.name)
         latest["dev"] = section(dev_report, False)
         matrices.append(confusion_matrix(options.dev_data.name, [e.intent for e in dev_examples], dev_predicted))
     with progress.stage("Writing the report and the confusion matrix"):
         write_report(options.latest_report, latest)
         save_png(matrices, options.confusion_png)
-    return EvalResult(latest, heldout_report, dev_report)
+    return EvalResult(latest, heldout_report, dev_report, regression_report)
 
 
 def accept(latest: Path = LATEST_REPORT, accepted: Path = ACCEPTED_REPORT) -> Path:

@@ -23,6 +23,10 @@ class RasaApiError(RuntimeError):
     """The Rasa server refused or failed a request; the message says which and why."""
 
 
+class RasaUnreachableError(RasaApiError):
+    """The Rasa server did not answer at all (stopped, restarting, wrong address)."""
+
+
 class RasaHttpApi:
     """Talks to `rasa run --enable-api --auth-token` for the human desk."""
 
@@ -73,7 +77,7 @@ class RasaHttpApi:
                 params={"token": self._token},
             )
         except httpx.HTTPError as error:
-            raise RasaApiError(f"Rasa server at {self._base_url} unreachable: {error}") from error
+            raise RasaUnreachableError(f"Rasa server at {self._base_url} unreachable: {error}") from error
         self._raise_for(response)
         return list(response.json().get("events") or [])
 
@@ -84,7 +88,7 @@ class RasaHttpApi:
                 f"{self._base_url}{path}", json=body, params={"token": self._token, **params}
             )
         except httpx.HTTPError as error:
-            raise RasaApiError(f"Rasa server at {self._base_url} unreachable: {error}") from error
+            raise RasaUnreachableError(f"Rasa server at {self._base_url} unreachable: {error}") from error
         self._raise_for(response)
         return response.json() if response.content else None
 

@@ -1,10 +1,13 @@
-"""`python -m bot.server_entry -m MODULE ARGS...`: run Rasa or the action server with our start-up steps.
+"""`python -m bot.server_entry -m MODULE ARGS...`: run one of our processes with our start-up steps.
 
-It runs MODULE exactly as `python -m MODULE ARGS...` would, after the start-up steps every server
-of ours needs: log records are cleaned of customer data (`bot.log_privacy`); for Rasa, custom-action
-answers are checked with a validator built once (`bot.action_answer_check`), calls to the server's
-own action gateway skip HTTP (`bot.direct_action_calls`) and event classes are found by name in an
-index (`bot.event_types`).
+`python -m bot run` starts every process this way (Rasa, which runs the custom actions, the desk,
+the review app, a separate action server when asked for, and Rasa's training). It runs MODULE
+exactly as `python -m MODULE ARGS...` would, after the start-up steps every process of ours needs:
+log records are cleaned of customer data (`bot.log_privacy`); library loggers and warnings are
+quiet at the default level (`bot.library_logging`); for Rasa, custom-action answers are checked
+with a validator built once (`bot.action_answer_check`), calls to the server's own action gateway
+skip HTTP (`bot.direct_action_calls`) and event classes are found by name in an index
+(`bot.event_types`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import runpy
 import sys
 from typing import Any, Callable, List, Optional
 
-from bot import log_privacy
+from bot import library_logging, log_privacy
 
 
 def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runpy.run_module) -> int:
@@ -23,6 +26,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         print("usage: python -m bot.server_entry -m rasa run [rasa options]", file=sys.stderr)
         return 2
     log_privacy.install()
+    library_logging.quiet()
     if args[1] == "rasa":
         from bot import action_answer_check, direct_action_calls, event_types
 

@@ -8,20 +8,23 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional, TextIO
+from typing import Any, Dict, List, Optional, TextIO
 
 from bench.nlu_eval import format_report
 from bot.assistant_processes import StartupError
 from bot.chat import read_token
 from bot.data_lint import LintSettings, check_data, run_rasa_validate
 from bot.fast_retrain import retrain
-from bot.nlu_comparison import DEFAULT_MARGIN, accuracy_gate, describe_changes
-from bot.nlu_evaluation import ACCEPTED_REPORT, FULL_MODELS, LATEST_REPORT, EvalOptions, accept, read_report
+from bot.library_log import TRAINER_LOG, library_output_to
+from bot.local_ports import PortSettingError, rasa_url
+from bot.nlu_comparison import DEFAULT_MARGIN, DEFAULT_REGRESSION_MARGIN, GateResult, accuracy_gate, describe_changes
+from bot.nlu_evaluation import (
+    ACCEPTED_REPORT, FULL_MODELS, LATEST_REPORT, EvalOptions, EvalResult, accept, read_report,
+)
 from bot.nlu_evaluation import run_eval as evaluate
+from bot.nlu_misses import describe_misses
 from bot.training_sources import ProjectPaths
 from bot.training_watch import RasaModelLoader, TrainingWatch
-
-DEFAULT_ERRORS_SHOWN = 15
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,16 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="train if needed, score held-out split and dev set, compare")
     evaluate.add_argument("--heldout-only", action="store_true", help="skip ../shared/eval (one training fewer)")
     evaluate.add_argument("--dev", type=Path, help="labelled CSV instead of ../shared/eval/intents_dev.csv")
-    evaluate.add_argument("--errors", type=int, default=DEFAULT_ERRORS_SHOWN, metavar="N",
-                          help=f"show N misclassified held-out examples (default {DEFAULT_ERRORS_SHOWN})")
+    evaluate.add_argument("--all-misses", action="store_true",
+                          help="list the misses of every intent (default: of every intent that changed)")
     evaluate.add_argument("--accept", action="store_true", help="then make this report the accepted one")
-    evaluate.add_argument("--gate", action="store_true", help="exit 1 when held-out accuracy fell below the margin")
+    evaluate.add_argument("--gate", action="store_true", help="exit 1 when held-out or regression-set accuracy fell below its margin")
     evaluate.add_argument("--margin", type=float, default=DEFAULT_MARGIN, help=f"gate margin (default {DEFAULT_MARGIN})")
+    evaluate.add_argument("--regression-margin", type=float, default=DEFAULT_REGRESSION_MARGIN,
+                          help=f"allowed drop on tests/nlu_regression.yml (default {DEFAULT_REGRESSION_MARGIN})")
 
     commands.add_parser("accept", help="copy reports/nlu_latest.json to reports/nlu_accepted.json")
 
     gate = commands.add_parser("gate", help="check reports/nlu_latest.json against the accepted report")
     gate.add_argument("--margin", type=float, default=DEFAULT_MARGIN, help=f"allowed drop (default {DEFAULT_MARGIN})")
+    gate.add_argument("--regression-margin", type=float, default=DEFAULT_REGRESSION_MARGIN,
+                      help=f"allowed drop on tests/nlu_regression.yml (default {DEFAULT_REGRESSION_MARGIN})")
     gate.add_argument("--latest", type=Path, default=LATEST_REPORT, help="report to check")
     gate.add_argument("--accepted", type=Path, default=ACCEPTED_REPORT, help="report to compare with")
 
@@ -57,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     finetune.add_argument("--model", type=Path, help="model to start from (default: newest in models/)")
 
     watch = commands.add_parser("watch", help="retrain on every saved data change and load it into the running assistant")
-    watch.add_argument("--url", default="http://127.0.0.1:5005", help="the running Rasa server (make run)")
+    watch.add_argument("--url", default=None,
+                       help="the running Rasa server (default: http://127.0.0.1:$BRIGHTWAY_RASA_PORT, as `bot run` uses)")
     watch.add_argument("--no-load", action="store_true", help="only retrain; do not load into the assistant")
     watch.add_argument("--interval", type=float, default=1.0, help="seconds between checks for changes")
     return parser
@@ -70,6 +78,25 @@ def run_check_data(args: argparse.Namespace, out: TextIO) -> int:
                       rasa_validate=None if args.skip_rasa else run_rasa_validate)
 
 
+def print_eval(result: EvalResult, accepted: Optional[Dict[str, Any]], args: argparse.Namespace, out: TextIO) -> GateResult:
+    """The eval report: per dataset its figures and the misses of the intents that changed, then the
+    comparison with the accepted report and the gate's verdict (returned)."""
+    before = accepted or {}
+    print("\n== Held-out split of data/nlu ==\n" + format_report(result.heldout), file=out)
+    print("\n" + "\n".join(describe_misses(
+        "held-out split", result.latest["heldout"], before.get("heldout"), args.all_misses)), file=out)
+    if result.regression is not None:
+        print(f"\n== {result.regression.data} ==\n" + format_report(result.regression), file=out)
+        print("\n" + "\n".join(describe_misses(
+            "regression set", result.latest["regression"], before.get("regression"), args.all_misses)), file=out)
+    if result.dev is not None:
+        print(f"\n== {result.dev.data} ==\n" + format_report(result.dev), file=out)
+    print("\n" + describe_changes(result.latest, accepted), file=out)
+    verdict = accuracy_gate(result.latest, accepted, args.margin, args.regression_margin)
+    print(f"\ngate: {'passed' if verdict.passed else 'FAILED'}: {verdict.message}", file=out)
+    return verdict
+
+
 def run_eval(args: argparse.Namespace, out: TextIO) -> int:
     """`eval`: run, print the figures and the comparison, optionally accept and gate."""
     options = EvalOptions()
@@ -78,22 +105,13 @@ def run_eval(args: argparse.Namespace, out: TextIO) -> int:
     elif args.dev:
         options.dev_data = args.dev
     try:
-        result = evaluate(options, out)
+        with library_output_to(TRAINER_LOG, ["eval"]):
+            result = evaluate(options, out)
     except StartupError as error:
         print(error, file=out)
         return 1
-    print("\n== Held-out split of data/nlu ==\n" + format_report(result.heldout), file=out)
-    if args.errors and result.heldout.errors:
-        print(f"\nmisclassified held-out examples (first {args.errors}; gold -> predicted, confidence: text)", file=out)
-        for error in result.heldout.errors[: args.errors]:
-            print(f"  {error['gold']} -> {error['predicted']} {error['confidence']}: {error['text']}", file=out)
-    if result.dev is not None:
-        print(f"\n== {result.dev.data} ==\n" + format_report(result.dev), file=out)
-    accepted = read_report(ACCEPTED_REPORT)
-    print("\n" + describe_changes(result.latest, accepted), file=out)
-    verdict = accuracy_gate(result.latest, accepted, args.margin)
-    print(f"\ngate: {'passed' if verdict.passed else 'FAILED'}: {verdict.message}", file=out)
-    print(f"\nwrote {LATEST_REPORT} and {options.confusion_png}", file=out)
+    verdict = print_eval(result, read_report(ACCEPTED_REPORT), args, out)
+    print(f"\nwrote {LATEST_REPORT} and {options.confusion_png}; library warnings in {TRAINER_LOG}", file=out)
     if args.accept:
         print(f"accepted: {accept()} (commit it with the data change)", file=out)
     return 1 if args.gate and not verdict.passed else 0
@@ -115,7 +133,7 @@ def run_gate(args: argparse.Namespace, out: TextIO) -> int:
     if latest is None:
         print(f"{args.latest} does not exist: run `python -m bot.trainer eval --heldout-only` first.", file=out)
         return 1
-    verdict = accuracy_gate(latest, read_report(args.accepted), args.margin)
+    verdict = accuracy_gate(latest, read_report(args.accepted), args.margin, args.regression_margin)
     print(f"gate: {'passed' if verdict.passed else 'FAILED'}: {verdict.message}", file=out)
     return 0 if verdict.passed else 1
 
@@ -131,9 +149,18 @@ def run_finetune(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def assistant_loader(url: Optional[str] = None) -> RasaModelLoader:
+    """Loads models into the assistant at `url`, by default the one `bot run` starts (BRIGHTWAY_RASA_PORT)."""
+    return RasaModelLoader(url or rasa_url(), read_token())
+
+
 def run_watch(args: argparse.Namespace, out: TextIO) -> int:
     """`watch`: retrain in this warm process whenever a training file changes."""
-    assistant = None if args.no_load else RasaModelLoader(args.url, read_token())
+    try:
+        assistant = None if args.no_load else assistant_loader(args.url)
+    except PortSettingError as error:
+        print(error, file=out)
+        return 2
     watch = TrainingWatch(ProjectPaths(), FULL_MODELS, load_model=assistant.load_model if assistant else None, out=out)
     watch.run(args.interval)
     return 0

@@ -105,6 +105,11 @@ class ProjectPaths:
         return self.root / "data" / "shop" / "catalogue.yml"
 
     @property
+    def regression_set(self) -> Path:
+        """`tests/nlu_regression.yml`: the frozen phrasings the CI gate scores (not training data)."""
+        return self.root / "tests" / "nlu_regression.yml"
+
+    @property
     def actions_dir(self) -> Path:
         """`actions/`: custom actions, which may send responses by name."""
         return self.root / "actions"

@@ -11,6 +11,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.handover import OnNewMessage
+from channels.refusal_log import log_refusal
 from channels.request_body import RequestRejected
 from channels.runtime import ChannelRuntime
 from channels.ttl_store import StoreUnavailable
@@ -61,7 +62,7 @@ class PlatformInput(InputChannel):
         routes.add_route(_health, "/", methods=["GET"], name=f"{self.CHANNEL}_health")
         for path, handler in self.webhook_routes(on_new_message).items():
             name = f"{self.CHANNEL}_{path.strip('/') or 'root'}"
-            routes.add_route(_answering_errors(handler), path, methods=["POST"], name=name)
+            routes.add_route(_answering_errors(self.CHANNEL, handler), path, methods=["POST"], name=name)
         routes.listener("after_server_stop")(self._after_server_stop)
         return routes
 
@@ -79,13 +80,16 @@ async def _health(_: Request) -> HTTPResponse:
     return response.json({"status": "ok"})
 
 
-def _answering_errors(handler: Handler) -> Handler:
-    """Rejections become their 4xx; an unreachable store becomes 503 so the platform retries."""
+def _answering_errors(channel: str, handler: Handler) -> Handler:
+    """Rejections become their 4xx and one log line (never the body); an unreachable store
+    becomes 503 so the platform retries."""
 
     async def guarded(request: Request) -> HTTPResponse:
         try:
             return await handler(request)
         except RequestRejected as rejected:
+            log_refusal(channel, rejected.status, rejected.reason, request.remote_addr or request.ip,
+                        len(request.body or b""))
             return rejected.response()
         except StoreUnavailable:
             return response.json({"error": "temporarily unavailable, retry later"}, status=503)

@@ -17,13 +17,17 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.desk_service import DeskService
 from bot.escalation import reason_in_words
 from bot.handoff_store import Handoff, HandoffError
 from channels.config_values import ChannelConfigError
+from channels.refusal_log import log_refusal
+from channels.request_body import RequestRejected
+from channels.slack_bolt import bolt_app
+from channels.verification import SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, SlackSignature
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ RESOLVE_COMMANDS = {"resolve", "/resolve", "!resolve", "done", "hand back"}
 TRANSCRIPT_LINES = 12
 LINE_CHARS = 280
 DEFAULT_API_BASE_URL = "https://slack.com/api/"
+DESK_CHANNEL = "slack desk"
 
 
 @dataclass(frozen=True)
@@ -152,16 +157,10 @@ def _mention(agent: Optional[str]) -> str:
     return f"<@{agent}>" if agent and agent.startswith("U") else str(agent)
 
 
-def build_slack_desk_app(settings: SlackDeskSettings, desk: DeskService, board: SlackDeskBoard,
-                         client: AsyncWebClient) -> AsyncApp:
-    """Bolt app for the agents' Slack: verifies requests, handles thread replies and buttons."""
-    app = AsyncApp(
-        client=client,
-        signing_secret=settings.signing_secret,
-        request_verification_enabled=True,
-        process_before_response=False,
-        logger=logging.getLogger("channels.slack_desk.bolt"),
-    )
+def build_slack_desk_app(settings: SlackDeskSettings, desk: DeskService, board: SlackDeskBoard) -> AsyncApp:
+    """Bolt app for the agents' Slack: handles thread replies and buttons (requests are verified
+    before it, in `slack_desk_routes`)."""
+    app = bolt_app(settings.bot_token, settings.signing_secret, settings.api_base_url, "channels.slack_desk.bolt")
 
     @app.event("message")
     async def thread_reply(event: Dict[str, Any]) -> None:
@@ -204,11 +203,19 @@ def build_slack_desk_app(settings: SlackDeskSettings, desk: DeskService, board: 
     return app
 
 
-def slack_desk_routes(app: AsyncApp) -> List[Route]:
-    """Starlette routes for the agents' Slack app: events and interactivity on one URL."""
+def slack_desk_routes(app: AsyncApp, signing_secret: str) -> List[Route]:
+    """Starlette routes for the agents' Slack app: events and interactivity on one URL, signature
+    checked first (a refusal is one log line, never the body)."""
     handler = AsyncSlackRequestHandler(app)
+    signature = SlackSignature(signing_secret)
 
     async def endpoint(request: Request) -> Response:
+        body = await request.body()
+        try:
+            signature.check(body, request.headers.get(SLACK_TIMESTAMP_HEADER), request.headers.get(SLACK_SIGNATURE_HEADER))
+        except RequestRejected as rejected:
+            log_refusal(DESK_CHANNEL, rejected.status, rejected.reason, request.client.host if request.client else None, len(body))
+            return JSONResponse({"error": rejected.reason}, status_code=rejected.status)
         return await handler.handle(request)
 
     return [Route("/desk/slack/events", endpoint, methods=["POST"])]
@@ -229,4 +236,4 @@ def slack_desk_from_env(desk: DeskService, env: Optional[Mapping[str, str]] = No
         return None
     client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_base_url)
     board = SlackDeskBoard(settings, client)
-    return SlackDesk(board, slack_desk_routes(build_slack_desk_app(settings, desk, board, client)))
+    return SlackDesk(board, slack_desk_routes(build_slack_desk_app(settings, desk, board), settings.signing_secret))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from bot.assistant_processes import api_token
+from bot.local_ports import rasa_url as local_rasa_url
 from bot.login_throttle import ThrottleLimits
 from bot.secret_file import read_or_create_secret
 from bot.settings import REPO_ROOT, Settings, SettingsError, load_settings, resolve_sqlite_path
@@ -46,12 +47,11 @@ def load_review_config(
     """
     env = os.environ if environ is None else environ
     settings = settings or load_settings(environ=env)
-    rasa_port = env.get("BRIGHTWAY_RASA_PORT", "5005")
     return ReviewConfig(
         database_url=settings.database_url,
         tracker_database_url=resolve_sqlite_path(env.get("BRIGHTWAY_TRACKER_DB_URL", DEFAULT_TRACKER_DB_URL)),
         secret_key=review_secret(var_dir, env),
-        rasa_url=env.get("BRIGHTWAY_RASA_URL", f"http://127.0.0.1:{rasa_port}"),
+        rasa_url=env.get("BRIGHTWAY_RASA_URL") or local_rasa_url(env),
         rasa_token=api_token(var_dir, env),
         frustration_threshold=settings.frustration.threshold,
         low_confidence=_confidence(env.get("BRIGHTWAY_REVIEW_LOW_CONFIDENCE", "0.5")),

@@ -10,9 +10,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.dedupe import Deduplicator
+from channels.slack_bolt import bolt_app
 from channels.slack.events import CHANNEL
 from channels.slack.settings import SlackSettings
 from channels.ttl_store import StoreUnavailable
@@ -66,14 +66,9 @@ def delivery_id_of(body: Dict[str, Any]) -> Optional[str]:
 def build_bolt_app(
     settings: SlackSettings, dedupe: Deduplicator, on_event: EventHandler, on_button: ActionHandler
 ) -> AsyncApp:
-    """A bolt app with request verification on, acking before listeners run (Slack's 3 s)."""
-    app = AsyncApp(
-        client=AsyncWebClient(token=settings.bot_token, base_url=settings.api_base_url),
-        signing_secret=settings.signing_secret,
-        process_before_response=False,
-        request_verification_enabled=True,
-        logger=logging.getLogger("channels.slack.bolt"),
-    )
+    """The customer channel's bolt app (see `bolt_app`): our middleware drops re-deliveries, then
+    messages, mentions and button presses reach the handlers."""
+    app = bolt_app(settings.bot_token, settings.signing_secret, settings.api_base_url, "channels.slack.bolt")
     app.middleware(DropRedeliveries(dedupe))
 
     @app.event("message")

@@ -22,6 +22,7 @@ from channels.slack.bolt_app import SHAPE_ERRORS, build_bolt_app
 from channels.slack.events import CHANNEL, SlackInbound, from_button, from_event
 from channels.slack.output import SlackConnection, SlackOutput
 from channels.slack.settings import SlackSettings
+from channels.verification import SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, SlackSignature
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -41,8 +42,9 @@ class SlackInput(PlatformInput):
         )
 
     def webhook_routes(self, on_new_message: OnNewMessage) -> Dict[str, Handler]:
-        """POST /events and POST /interactive, both through bolt's Sanic adapter functions
-        (verification, our middleware, then our listeners)."""
+        """POST /events and POST /interactive: our checks of size, shape and signature (refusals
+        are logged as one line, see `channels.refusal_log`), then bolt's Sanic adapter functions
+        (our middleware, then our listeners)."""
         output = self.get_output_channel()
 
         async def on_event(body: Dict[str, Any], bot_user_id: Optional[str]) -> None:
@@ -52,9 +54,15 @@ class SlackInput(PlatformInput):
             await self._accept(from_button(body), output, on_new_message)
 
         bolt = build_bolt_app(self.settings, self.runtime.dedupe, on_event, on_button)
+        signature = SlackSignature(self.settings.signing_secret, self.runtime.clock.time)
 
         async def receive(request: Request) -> HTTPResponse:
             self._check_body(request)
+            signature.check(
+                request.body or b"",
+                request.headers.get(SLACK_TIMESTAMP_HEADER),
+                request.headers.get(SLACK_SIGNATURE_HEADER),
+            )
             try:
                 bolt_request = to_async_bolt_request(request)
             except SHAPE_ERRORS:

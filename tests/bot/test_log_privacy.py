@@ -94,3 +94,40 @@ def test_install_twice_wraps_once() -> None:
         assert logging.getLogRecordFactory() is once
     finally:
         logging.setLogRecordFactory(previous)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Requested URL /webhooks/sms/%2B15551234567 not found",
+        '"GET /transcripts/sms%3A%2B15551234567 HTTP/1.1" 404',
+        "path /x/%2B1%20555%20123%204567/y",
+    ],
+)
+def test_url_encoded_phone_numbers_are_decoded_and_masked(line: str) -> None:
+    cleaned = redact_message(line)
+
+    assert "15551234567" not in cleaned and "555 123 4567" not in cleaned
+    assert "[phone]" in cleaned
+
+
+def test_card_numbers_and_url_tokens_are_masked(captured: io.StringIO) -> None:
+    logging.getLogger("privacy-test").warning(
+        "GET /conversations/x/tracker?token=s3cr3t-api-token&x=1 card 4111 1111 1111 1111 or 4111%201111%201111%201111"
+    )
+
+    output = captured.getvalue()
+    assert "s3cr3t-api-token" not in output and "4111 1111 1111 1111" not in output and "%201111%20" not in output
+    assert "token=[redacted]&x=1" in output and "[card ending 1111]" in output
+
+
+def test_url_encoded_text_without_numbers_stays_as_it_was() -> None:
+    assert redact_message("GET /search?q=kettle%20lid 200") == "GET /search?q=kettle%20lid 200"
+
+
+def test_arguments_stay_arguments_for_formatters_that_read_them(captured: io.StringIO) -> None:
+    record = logging.getLogRecordFactory()(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s" %d', ("127.0.0.1", "GET", "/t/sms%3A%2B15551234567", 200), None
+    )
+
+    assert record.args == ("127.0.0.1", "GET", "/t/sms:[phone]", 200)

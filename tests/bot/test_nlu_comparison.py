@@ -80,3 +80,48 @@ def test_describe_changes_says_what_got_better_or_worse() -> None:
 
 def test_describe_changes_without_accepted_report() -> None:
     assert "No accepted report yet" in describe_changes(report(0.9), None)
+
+
+def miss(text: str, gold: str, predicted: str) -> Dict[str, Any]:
+    """One `errors` entry of a report section."""
+    return {"text": text, "gold": gold, "predicted": predicted, "confidence": 0.5, "tags": ""}
+
+
+def with_regression(accuracy: float, *errors: Dict[str, Any]) -> Dict[str, Any]:
+    """The accepted held-out figures plus a regression section."""
+    result = dict(report(0.90))
+    result["regression"] = {"accuracy": accuracy, "macro_f1": accuracy, "per_intent": {}, "errors": list(errors)}
+    return result
+
+
+OLD_MISS = miss("r u human", "bot_challenge", "request_human")
+
+
+def test_regression_drop_fails_and_names_the_intents_and_phrasings() -> None:
+    accepted = with_regression(0.95, OLD_MISS)
+    latest = with_regression(0.94, OLD_MISS, miss("order status pls", "order_status", "gift_wrapping"),
+                             miss("track my parcel please", "order_status", "gift_wrapping"))
+    verdict = accuracy_gate(latest, accepted)
+    assert not verdict.passed
+    assert "Regression-set accuracy fell to 0.940 from the accepted 0.950" in verdict.message
+    assert ('2 order_status phrasing(s) now read as gift_wrapping (e.g. "order status pls", "track my parcel please")'
+            in verdict.message)
+    assert "r u human" not in verdict.message, "a miss the accepted report already had is not news"
+
+
+def test_regression_gate_passes_when_held_and_when_no_accepted_figures() -> None:
+    assert accuracy_gate(with_regression(0.95), with_regression(0.95)).passed
+    assert accuracy_gate(with_regression(0.96), with_regression(0.95)).passed
+    first = accuracy_gate(with_regression(0.90), report(0.90))
+    assert first.passed and "the accepted report has none to compare with" in first.message
+    assert accuracy_gate(with_regression(0.94), with_regression(0.95), regression_margin=0.02).passed
+
+
+def test_regression_gate_fails_when_latest_lacks_the_regression_set() -> None:
+    verdict = accuracy_gate(report(0.90), with_regression(0.95))
+    assert not verdict.passed and "no regression-set accuracy" in verdict.message
+
+
+def test_held_out_and_regression_verdicts_are_both_reported() -> None:
+    verdict = accuracy_gate(with_regression(0.95), with_regression(0.95))
+    assert "Held-out intent accuracy 0.900" in verdict.message and "Regression-set accuracy 0.950" in verdict.message

@@ -1,4 +1,4 @@
-"""Tests for bot/trainer.py: the trainer's command line (nothing here trains a model)."""
+"""Tests for bot/trainer.py: the trainer's command line and the eval report it prints (nothing here trains a model)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
+from bench.nlu_eval import Example, Prediction, Report, build_report
 from bot.nlu_comparison import DEFAULT_MARGIN
+from bot.nlu_evaluation import EvalResult, section
 from bot.settings import REPO_ROOT
-from bot.trainer import build_parser, main
+from bot.trainer import build_parser, main, print_eval
 
 
 def write(path: Path, accuracy: float) -> Path:
@@ -63,3 +65,32 @@ def test_module_runs_as_a_command() -> None:
         [sys.executable, "-m", "bot.trainer", "--help"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
     assert "check-data" in result.stdout and "finetune" in result.stdout
+
+
+def bench_report(label: str, rows: List[Tuple[str, str, str]]) -> Report:
+    """A bench report of (text, gold, predicted) rows, as `eval` builds one after parsing."""
+    examples = [Example(text, gold) for text, gold, _ in rows]
+    predictions = [Prediction(predicted, 0.61) for _, _, predicted in rows]
+    report = build_report(examples, predictions, [0.001] * len(rows))
+    report.model, report.data = "model.tar.gz", label
+    return report
+
+
+def test_eval_report_lists_every_miss_of_the_changed_intents_and_names_them_in_the_gate() -> None:
+    steady = [("money back now", "refund", "payment"), ("pay by card", "payment", "payment")]
+    heldout_before = bench_report("held-out split of data/nlu", steady + [("hi", "greet", "greet")])
+    lost = [(f"where is order {n}", "order_status", "gift_wrapping") for n in range(20)]
+    heldout_after = bench_report("held-out split of data/nlu", steady + lost + [("wrap it", "gift_wrapping", "gift_wrapping")])
+    regression_before = bench_report("regression set", [("order status pls", "order_status", "order_status")])
+    regression_after = bench_report("regression set", [("order status pls", "order_status", "gift_wrapping")])
+    accepted = {"heldout": section(heldout_before, True), "regression": section(regression_before, True), "dev": None}
+    latest = {"heldout": section(heldout_after, True), "regression": section(regression_after, True), "dev": None}
+    out = io.StringIO()
+    args = build_parser().parse_args(["eval", "--heldout-only"])
+    verdict = print_eval(EvalResult(latest, heldout_after, None, regression_after), accepted, args, out)
+    text = out.getvalue()
+    assert all(f"missed * order_status -> gift_wrapping 0.61: where is order {n}\n" in text for n in range(20))
+    assert "money back now" not in text, "refund's misses did not change"
+    assert "took   * order_status -> gift_wrapping 0.61: order status pls" in text
+    assert not verdict.passed
+    assert "1 order_status phrasing(s) now read as gift_wrapping" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Dict, Iterator
 
@@ -135,6 +136,22 @@ def test_missing_signature_headers_are_refused(slack_api, channel_env):
         drain(server)
     assert response.status_code == 401
     assert server.agent.received == []
+
+
+def test_refused_requests_are_one_log_line_each_without_the_body(slack_api, channel_env, caplog):
+    event = payloads.slack_message_event("Ev10", text="zebracorn card 4111 1111 1111 1111", user="U0SECRET1")
+    caplog.set_level(logging.INFO)
+    with ChannelServer([make_channel(slack_api, channel_env)]) as server:
+        post_event(server, event, timestamp=int(time.time()) - 6 * 60)
+        post_event(server, event, secret="forged")
+        drain(server)
+    written = [(record.name, record.getMessage()) for record in caplog.records]
+    size = len(payloads.slack_json_body(event))
+    assert [message for name, message in written if name == "channels.refused"] == [
+        f"Refused a slack request (401): stale X-Slack-Request-Timestamp (more than 5 minutes off); from 127.0.0.1, {size} bytes",
+        f"Refused a slack request (401): invalid X-Slack-Signature; from 127.0.0.1, {size} bytes",
+    ]
+    assert [message for _, message in written if "zebracorn" in message or "U0SECRET1" in message] == []
 
 
 def test_timestamp_older_than_five_minutes_is_refused(slack_api, channel_env):

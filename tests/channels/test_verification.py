@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.signature import Clock, SignatureVerifier
 
 from channels.request_body import FormFields, RequestRejected
-from channels.verification import TwilioSignature, check_secret_token
+from channels.verification import SlackSignature, TwilioSignature, check_secret_token
 from tests.fakes import payloads
 
 # Twilio's documented example (https://www.twilio.com/docs/usage/security#validating-requests).
@@ -99,3 +99,29 @@ def test_telegram_secret_token_is_compared_exactly():
 def test_slack_signature_is_hmac_sha256_of_the_base_string():
     expected = hmac.new(SLACK_SECRET.encode(), b"v0:%d:" % SLACK_TIMESTAMP + SLACK_BODY, hashlib.sha256).hexdigest()
     assert SLACK_SIGNATURE == f"v0={expected}"
+
+
+def test_our_slack_check_passes_the_documented_vector_within_five_minutes():
+    for offset in (-300, 10, 300):
+        SlackSignature(SLACK_SECRET, lambda: SLACK_TIMESTAMP + offset).check(
+            SLACK_BODY, str(SLACK_TIMESTAMP), SLACK_SIGNATURE
+        )
+
+
+@pytest.mark.parametrize(
+    "body, timestamp, signature, now, reason",
+    [
+        (SLACK_BODY, None, SLACK_SIGNATURE, SLACK_TIMESTAMP, "missing X-Slack-Signature"),
+        (SLACK_BODY, str(SLACK_TIMESTAMP), "", SLACK_TIMESTAMP, "missing X-Slack-Signature"),
+        (SLACK_BODY, "yesterday", SLACK_SIGNATURE, SLACK_TIMESTAMP, "invalid X-Slack-Request-Timestamp"),
+        (SLACK_BODY, str(SLACK_TIMESTAMP), SLACK_SIGNATURE, SLACK_TIMESTAMP + 301, "stale X-Slack-Request-Timestamp"),
+        (SLACK_BODY, str(SLACK_TIMESTAMP), SLACK_SIGNATURE, SLACK_TIMESTAMP - 301, "stale X-Slack-Request-Timestamp"),
+        (SLACK_BODY + b"&x=1", str(SLACK_TIMESTAMP), SLACK_SIGNATURE, SLACK_TIMESTAMP, "invalid X-Slack-Signature"),
+        (SLACK_BODY, str(SLACK_TIMESTAMP), "v0=\u00e9t\u00e9", SLACK_TIMESTAMP, "invalid X-Slack-Signature"),
+    ],
+)
+def test_our_slack_check_names_why_it_refuses(body, timestamp, signature, now, reason):
+    with pytest.raises(RequestRejected) as refused:
+        SlackSignature(SLACK_SECRET, lambda: now).check(body, timestamp, signature)
+    assert refused.value.status == 401
+    assert refused.value.reason.startswith(reason)
