@@ -79,7 +79,7 @@ class GatewaySettings:
             return RemoteActions(self.url, self.timeout_seconds)
         from bot.in_process_actions import InProcessActions
 
-        return InProcessActions(self.actions_module)
+        return InProcessActions(self.actions_module or DEFAULT_ACTIONS_MODULE)
 
 
 def unavailable_streak(events: List[Mapping[str, Any]], fallback_response: str) -> int:
