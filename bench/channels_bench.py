@@ -378,15 +378,16 @@ class BuiltinServer:
     process: subprocess.Popen
 
 
-def start_builtin_server(model: Path, var_dir: Path, actions_port: int, fakes, secrets) -> BuiltinServer:
-    """Start server B sharing server A's action server, with its own tracker store."""
+def start_builtin_server(model: Path, var_dir: Path, action_url: str, fakes, secrets) -> BuiltinServer:
+    """Start server B sending custom actions to `action_url` (server A's action gateway, which runs
+    them), with its own tracker store."""
     import yaml
 
     from bot.launcher.processes import write_endpoints
     from tests.e2e.running_assistant import free_port
 
     var_dir.mkdir(parents=True, exist_ok=True)
-    endpoints = write_endpoints(REPO_ROOT / "endpoints.yml", var_dir / "endpoints.yml", actions_port, var_dir)
+    endpoints = write_endpoints(REPO_ROOT / "endpoints.yml", var_dir / "endpoints.yml", 0, var_dir, action_url)
     credentials = var_dir / "credentials.yml"
     credentials.write_text(yaml.safe_dump(builtin_credentials(secrets)), encoding="utf-8")
     port = free_port()
@@ -511,7 +512,7 @@ def run_bench(conversations: int, messages: int, rounds: int, with_builtins: boo
             hooks.client.close()
             if with_builtins:
                 server = start_builtin_server(
-                    model, Path(folder) / "b", assistant.processes.actions_port, fakes, secrets
+                    model, Path(folder) / "b", f"{assistant.url}/webhooks/action_gateway/webhook", fakes, secrets
                 )
                 try:
                     hooks = Webhooks(server.url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,7 +71,16 @@ def build_services(
     )
 
 
+_default_services_lock = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def default_services() -> Services:
-    """The process-wide services, built on first use from `settings.yml` and the environment."""
+def _built_default_services() -> Services:
     return build_services()
+
+
+def default_services() -> Services:
+    """The process-wide services, built on first use from `settings.yml` and the environment
+    (once, even when actions start on several worker threads at the same time)."""
+    with _default_services_lock:
+        return _built_default_services()

@@ -1,4 +1,7 @@
-"""Starts and stops the assistant's processes (action server, Rasa server) as one unit.
+"""Starts and stops the assistant's processes (Rasa server, desk, review app) as one unit.
+
+Custom actions run inside the Rasa server (the action gateway's `actions_module`); a separate
+action server is started only with `separate_action_server=True`.
 
 Used by `python -m bot run` and by the end-to-end tests, so tests exercise the same start-up
 path a user gets: same commands, same generated endpoints and credentials.
@@ -145,7 +148,8 @@ def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path, 
 
 
 class AssistantProcesses:
-    """The action server, the Rasa server, the desk and the review app, started and stopped together."""
+    """The Rasa server (running the custom actions), the desk and the review app, plus the action
+    server when asked for a separate one, started and stopped together."""
 
     def __init__(
         self,
@@ -158,8 +162,10 @@ class AssistantProcesses:
         environ: Optional[Mapping[str, str]] = None,
         root: Path = REPO_ROOT,
         action_timeout: Optional[float] = None,
+        separate_action_server: bool = False,
     ) -> None:
-        """Configure ports, the run folder (`var/`), the model and the environment of both processes."""
+        """Configure ports, the run folder (`var/`), the model and the environment of the processes;
+        `separate_action_server` runs the actions in their own process on `actions_port`."""
         self.model = model
         self.var_dir = var_dir
         self.rasa_port = rasa_port
@@ -169,6 +175,7 @@ class AssistantProcesses:
         self.root = root
         self.environ = dict(os.environ if environ is None else environ)
         self.action_timeout = action_timeout
+        self.separate_action_server = separate_action_server
         self.token = api_token(var_dir, self.environ)
         self.channels = plan_channels(root / "credentials.yml", self.environ)
         self._processes: List[Tuple[str, subprocess.Popen]] = []
@@ -190,12 +197,12 @@ class AssistantProcesses:
 
     @property
     def actions_url(self) -> str:
-        """Base URL of the action server."""
+        """Base URL of the action server (started only with `separate_action_server`)."""
         return f"http://127.0.0.1:{self.actions_port}"
 
     def start(self, timeout: float = 180.0, report: Callable[[str], None] = _quiet) -> None:
-        """Bring the database up to date, then start the action server, Rasa, the desk and the
-        review app in turn; return when all answer.
+        """Bring the database up to date, then start (the separate action server,) Rasa, the desk
+        and the review app in turn; return when all answer.
 
         Each process gets at most `timeout` seconds to answer; one that does not raises
         `StartupError` (naming it and its log) after every started process is stopped.
@@ -213,14 +220,8 @@ class AssistantProcesses:
         env.setdefault("PYTHONUNBUFFERED", "1")
         try:
             self._upgrade_database(env["BRIGHTWAY_DB_URL"], report)
-            report(f"Starting the action server (log: {self._log_path('action server')})...")
-            actions = self._spawn(
-                "action server",
-                [*PRIVATE_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
-                env,
-            )
-            wait_until_ready(f"{self.actions_url}/health", actions, "action server",
-                             self._log_path("action server"), timeout)
+            if self.separate_action_server:
+                self._start_action_server(env, timeout, report)
             report(f"Starting the Rasa server (log: {self._log_path('Rasa server')})...")
             rasa = self._spawn(
                 "Rasa server",
@@ -261,9 +262,19 @@ class AssistantProcesses:
             self.stop()
             raise
 
+    def _start_action_server(self, env: Dict[str, str], timeout: float, report: Callable[[str], None]) -> None:
+        """Start the separate action server and wait for its health check."""
+        report(f"Starting the action server (log: {self._log_path('action server')})...")
+        actions = self._spawn(
+            "action server",
+            [*PRIVATE_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+            env,
+        )
+        wait_until_ready(f"{self.actions_url}/health", actions, "action server", self._log_path("action server"), timeout)
+
     def stop(self, report: Callable[[str], None] = _quiet, timeout: float = STOP_TIMEOUT) -> None:
         """Stop the started processes one at a time, last started first: the review app and the
-        desk while Rasa still answers them, then Rasa, then the action server Rasa calls.
+        desk while Rasa still answers them, then Rasa, then the separate action server if any.
 
         Each gets SIGTERM and `timeout` seconds to finish its work, then SIGKILL; `report`
         receives a line as each one stops.
@@ -316,11 +327,10 @@ class AssistantProcesses:
         return None
 
     def _channels_with_operations(self) -> Dict[str, object]:
-        """The enabled channels plus readiness and the action gateway (aimed at our action server)."""
-        gateway = {
-            "url": f"{self.actions_url}/webhook",
-            "timeout_seconds": self.action_timeout or DEFAULT_ACTION_TIMEOUT,
-        }
+        """The enabled channels plus readiness and the action gateway (running the `actions`
+        package in process, or calling our separate action server)."""
+        where = {"url": f"{self.actions_url}/webhook"} if self.separate_action_server else {"actions_module": "actions"}
+        gateway = {**where, "timeout_seconds": self.action_timeout or DEFAULT_ACTION_TIMEOUT}
         return {**self.channels.enabled, HEALTH_CHANNEL: None, ACTION_GATEWAY: gateway}
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:

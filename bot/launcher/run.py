@@ -64,7 +64,7 @@ def _stop_in_order(processes: AssistantProcesses) -> None:
     """Stop the processes one by one (see `AssistantProcesses.stop`); a second Ctrl-C must not
     cut that short, or the processes stopped last would keep running on their own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    print("\nStopping (the desk and review app first, then Rasa and the action server)...", flush=True)
+    print("\nStopping (the desk and review app first, then Rasa)...", flush=True)
     processes.stop(report=lambda line: print(line, flush=True))
     print("Stopped.", flush=True)
 
@@ -87,7 +87,7 @@ def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
         f"                     .venv/bin/python -m review_app create-user NAME --role lead)",
         f"  REST channel:      POST {processes.rasa_url}/webhooks/rest/webhook",
         f"  Rasa HTTP API:     {processes.rasa_url}  (token in {_shown(VAR_DIR)}/api_token)",
-        f"  Action server:     {processes.actions_url}",
+        f"  Custom actions:    in the Rasa server (package actions/; a separate action server: docs/deploy.md)",
         f"  Desk:              {processes.desk_url}/health (queue, escalations, Slack desk)",
         f"  Model:             {_shown(model)}",
         f"  Data and logs:     {_shown(VAR_DIR)}/ (SQLite databases, handoffs in desk_notifications.jsonl)",

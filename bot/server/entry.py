@@ -1,12 +1,13 @@
 """`python -m bot.server.entry -m MODULE ARGS...`: run one of our processes with our start-up steps.
 
-`python -m bot run` starts every process this way (Rasa, the action server, the desk, the review
-app, and Rasa's training). It runs MODULE exactly as `python -m MODULE ARGS...` would, after the
-start-up steps every process of ours needs: log records are cleaned of customer data
-(`bot.server.log_privacy`); library loggers and warnings are quiet at the default level
-(`bot.server.library_logging`); for Rasa, custom-action
-answers are checked with a validator built once (`bot.server.answer_check`) and event classes are
-found by name in an index (`bot.server.event_types`).
+`python -m bot run` starts every process this way (Rasa, which runs the custom actions, the desk,
+the review app, a separate action server when asked for, and Rasa's training). It runs MODULE
+exactly as `python -m MODULE ARGS...` would, after the start-up steps every process of ours needs:
+log records are cleaned of customer data (`bot.server.log_privacy`); library loggers and warnings are
+quiet at the default level (`bot.server.library_logging`); for Rasa, custom-action answers are checked
+with a validator built once (`bot.server.answer_check`), calls to the server's own action gateway
+skip HTTP (`bot.server.direct_action_calls`) and event classes are found by name in an index
+(`bot.server.event_types`).
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
     log_privacy.install()
     library_logging.quiet()
     if args[1] == "rasa":
+        from bot.server import direct_action_calls
         from bot.server import answer_check as action_answer_check
         from bot.server import event_types
 
         action_answer_check.install()
+        direct_action_calls.install()
         event_types.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import List
 
+import pytest
 import sqlalchemy as sa
+
+from bot import services as services_module
 
 from bot.handoff.desk_notice import LogDesk
 from bot.services import Services, build_services
@@ -53,3 +59,28 @@ def test_the_same_database_is_shared_by_every_store(services: Services, tmp_path
     again = build_services(services.settings, clock=services.clock, desk=LogDesk(tmp_path / "d.jsonl"))
     assert again.feedback.for_conversation("c-1") == ["nice"]
     assert again.tickets.get(ticket.reference).text == "bad"
+
+
+def test_default_services_are_built_once_when_threads_ask_at_the_same_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process actions run on worker threads; the first burst must not build two sets. Each
+    build waits (up to 1 s) for all four threads to be building, so unguarded builds overlap."""
+    built: List[object] = []
+    all_building = threading.Event()
+
+    def slow_build() -> object:
+        built.append(object())
+        if len(built) == 4:
+            all_building.set()
+        all_building.wait(1.0)
+        return built[-1]
+
+    monkeypatch.setattr(services_module, "build_services", slow_build)
+    services_module._built_default_services.cache_clear()
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = [pool.submit(services_module.default_services) for _ in range(4)]
+            got = {id(result.result(timeout=10)) for result in results}
+    finally:
+        services_module._built_default_services.cache_clear()
+    assert len(built) == 1
+    assert got == {id(built[0])}

@@ -1,4 +1,4 @@
-"""Starts the real assistant (trained model, action server, `rasa run`) for end-to-end tests."""
+"""Starts the real assistant (trained model, `rasa run` running the custom actions) for end-to-end tests."""
 
 from __future__ import annotations
 

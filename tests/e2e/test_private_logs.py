@@ -108,7 +108,7 @@ def test_a_clean_start_writes_no_warning_and_no_traceback(run: Tuple[RunningAssi
 
     noisy = {name: line for name, text in at_start.items() for line in text.splitlines()
              if re.search(r"warn|traceback|error", line, re.IGNORECASE)}
-    assert set(at_start) == {"action_server.log", "rasa_server.log", "desk.log", "review_app.log"}
+    assert set(at_start) == {"rasa_server.log", "desk.log", "review_app.log"}
     assert noisy == {}
 
 

@@ -1,5 +1,6 @@
 """End to end: Ctrl-C on `python -m bot run` with a handoff open stops the desk and the review app
-first, then Rasa and the action server, and no log holds a traceback.
+first, then Rasa (which runs the custom actions: no action server process), and no log holds a
+traceback.
 
 The launcher runs as a user starts it (its own run folder and ports); the desk polls Rasa every
 0.1 s for the open handoff, so a Rasa stopped before the desk would show in `desk.log`.
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 FRUSTRATED = "I've asked three times already and this is USELESS!!! get me someone"
 READY_LINE = "Press Ctrl-C to stop."
-STOP_ORDER = ["Stopped the review app.", "Stopped the desk.", "Stopped the Rasa server.", "Stopped the action server."]
+STOP_ORDER = ["Stopped the review app.", "Stopped the desk.", "Stopped the Rasa server."]
 PLATFORM_VARIABLES = ("BRIGHTWAY_", "RASA_API_TOKEN", "TELEGRAM_", "SLACK_", "TWILIO_")
 
 
@@ -111,7 +112,7 @@ def test_ctrl_c_stops_desk_and_review_app_before_rasa_and_leaves_no_traceback(
     ports = [env[f"BRIGHTWAY_{name}_PORT"] for name in ("RASA", "ACTIONS", "DESK", "REVIEW")]
     assert [port for port in ports if listening(port)] == []
     logs = {path.name: path.read_text(errors="replace") for path in tmp_path.glob("*.log")}
-    assert set(logs) == {"train.log", "action_server.log", "rasa_server.log", "desk.log", "review_app.log"}
+    assert set(logs) == {"train.log", "rasa_server.log", "desk.log", "review_app.log"}
     assert [line for line in lines if "warning" in line.lower()] == [], "a clean start prints no warnings"
     assert [name for name, text in logs.items() if "Traceback" in text] == []
     assert "Traceback" not in "".join(output)

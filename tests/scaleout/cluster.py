@@ -1,5 +1,7 @@
-"""Two `rasa run` instances and an action server on real PostgreSQL and Redis, started as
-docs/deploy.md says (tables first, `endpoints.production.yml`, logs kept clean), for the tests.
+"""Two `rasa run` instances on real PostgreSQL and Redis, started as docs/deploy.md says (tables
+first, `endpoints.production.yml`, logs kept clean), for the tests. The custom actions run inside
+each instance (the default), or with `separate_actions` in one separate action server; they are
+the project's actions with faults on demand (`tests.fakes.faulty_actions`, `set_action_fault`).
 
 `BRIGHTWAY_SCALEOUT_LOCK_STORE=rasa` swaps in Rasa's own `redis` lock store, to watch the
 multi-instance tests fail on the race it has (RasaHQ/rasa#9213).
@@ -29,6 +31,7 @@ from tests.local_services import PostgresServer, RedisServer, free_port
 LOCK_STORE_VARIANT = os.environ.get("BRIGHTWAY_SCALEOUT_LOCK_STORE", "ours")
 TOKEN = "scaleout-token"
 GATEWAY_TIMEOUT_SECONDS = 2.0
+HANG_SECONDS = 6.0  # how long `tests.fakes.faulty_actions` blocks a `fault-hang-` call
 FALLBACK_WINDOW_SECONDS = 5.0
 START_TIMEOUT = 300.0
 
@@ -81,6 +84,8 @@ class Cluster:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     extra_channels: Mapping[str, Any] = field(default_factory=dict)
     instance_count: int = 2
+    separate_actions: bool = False
+    actions_module: str = "tests.fakes.faulty_actions"
     actions_port: int = field(default_factory=free_port)
     rasa_ports: List[int] = field(default_factory=list)
     actions: Optional[Process] = None
@@ -105,7 +110,8 @@ class Cluster:
         return f"http://127.0.0.1:{self.rasa_ports[index]}"
 
     def start(self) -> None:
-        """Create the tables, then start the action server and every instance (in parallel)."""
+        """Create the tables, then start the separate action server (if any) and every instance
+        (in parallel)."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.postgres.create_database("brightway")
         self.postgres.create_database("rasa")
@@ -114,13 +120,14 @@ class Cluster:
         create_channel_tables(engine)
         engine.dispose()
         self._write_credentials()
-        self.actions = Process(
-            "actions",
-            [sys.executable, "-m", "bot.server.entry", "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(self.actions_port)],
-            self._env(), self.run_dir / "actions.log",
-        )
-        self.start_actions()
+        if self.separate_actions:
+            self.actions = Process(
+                "actions",
+                [sys.executable, "-m", "bot.server.entry", "-m", "rasa_sdk", "--actions", self.actions_module,
+                 "--port", str(self.actions_port)],
+                self._env(), self.run_dir / "actions.log",
+            )
+            self.start_actions()
         self.instances = [self._instance(index) for index in range(len(self.rasa_ports))]
         for index in range(len(self.instances)):
             self.instances[index].start()
@@ -138,8 +145,22 @@ class Cluster:
         assert self.actions is not None
         self.actions.start()
         assert self.actions.popen is not None
+        self.wait_for_actions()
+
+    def wait_for_actions(self) -> None:
+        """Wait until the separate action server (if any) answers its health check again."""
+        if self.actions is None or self.actions.popen is None:
+            return
         wait_until_ready(f"http://127.0.0.1:{self.actions_port}/health", self.actions.popen,
                          "action server", self.actions.log, START_TIMEOUT)
+
+    def set_action_fault(self, fault: str) -> None:
+        """Make `action_answer_policy` "raise" or "hang" from now on, wherever it runs ("": behave)."""
+        switch = self.run_dir / "action-fault"
+        if fault:
+            switch.write_text(fault, encoding="utf-8")
+        else:
+            switch.unlink(missing_ok=True)
 
     def start_instance(self, index: int) -> None:
         """(Re)start instance `index` and wait until it is ready."""
@@ -195,6 +216,8 @@ class Cluster:
             "BRIGHTWAY_ACTION_SERVER_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
+            "FAULTY_ACTIONS_HANG_SECONDS": str(HANG_SECONDS),
+            "FAULTY_ACTIONS_SWITCH": str(self.run_dir / "action-fault"),
         })
         env.update(self.extra_env)
         return env
@@ -214,7 +237,9 @@ class Cluster:
             "channels.rest_guard.GuardedRestInput": None,
             "bot.server.health.HealthInput": {"fallback_window_seconds": FALLBACK_WINDOW_SECONDS},
             "bot.server.action_gateway.ActionGatewayInput": {
-                "url": "${BRIGHTWAY_ACTION_SERVER_URL}", "timeout_seconds": GATEWAY_TIMEOUT_SECONDS,
+                **({"url": "${BRIGHTWAY_ACTION_SERVER_URL}"} if self.separate_actions
+                   else {"actions_module": self.actions_module}),
+                "timeout_seconds": GATEWAY_TIMEOUT_SECONDS,
             },
             **self.extra_channels,
         }

@@ -1,10 +1,11 @@
-"""Scale-out fixtures: one production-like cluster (PostgreSQL, Redis, action server, two Rasa
-instances, a fake Telegram API) shared by the tests of this folder, which run in file order."""
+"""Scale-out fixtures: one production-like cluster (PostgreSQL, Redis, two Rasa instances running
+the custom actions in process, a fake Telegram API) shared by the tests of this folder, which run
+in file order; and, for the action fault tests, a one-instance cluster with a separate action server."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -32,27 +33,16 @@ def telegram_api() -> Iterator[FakeTelegramApi]:
         yield fake
 
 
-@pytest.fixture(scope="session")
-def cluster(
-    trained_model: Path, service_root: Path, telegram_api: FakeTelegramApi
-) -> Iterator[Cluster]:
-    """The running cluster, with its own PostgreSQL and Redis that fault tests may restart."""
+def running_cluster(folder: Path, model: Path, **options: Any) -> Iterator[Cluster]:
+    """A cluster with its own PostgreSQL and Redis under `folder` (that fault tests may restart),
+    started, then stopped with them."""
     skip_if_missing("PostgreSQL")
     skip_if_missing("redis-server")
-    postgres = PostgresServer(service_root / "cluster")
-    redis = RedisServer(service_root / "cluster")
+    postgres = PostgresServer(folder)
+    redis = RedisServer(folder)
     postgres.start()
     redis.start()
-    telegram_env = {
-        "TELEGRAM_BOT_TOKEN": SECRETS.telegram_token,
-        "TELEGRAM_WEBHOOK_SECRET": SECRETS.telegram_secret,
-        "TELEGRAM_API_BASE_URL": telegram_api.url,
-    }
-    telegram = {"channels.telegram.TelegramInput": CHANNEL_CREDENTIALS["channels.telegram.TelegramInput"]}
-    running = Cluster(
-        trained_model, service_root / "cluster" / "run", postgres, redis,
-        extra_env=telegram_env, extra_channels=telegram,
-    )
+    running = Cluster(model, folder / "run", postgres, redis, **options)
     try:
         running.start()
         yield running
@@ -60,3 +50,25 @@ def cluster(
         running.stop()
         redis.stop()
         postgres.stop(mode="immediate")
+
+
+@pytest.fixture(scope="session")
+def cluster(
+    trained_model: Path, service_root: Path, telegram_api: FakeTelegramApi
+) -> Iterator[Cluster]:
+    """The running cluster: two instances running the custom actions in process, Telegram on."""
+    telegram_env = {
+        "TELEGRAM_BOT_TOKEN": SECRETS.telegram_token,
+        "TELEGRAM_WEBHOOK_SECRET": SECRETS.telegram_secret,
+        "TELEGRAM_API_BASE_URL": telegram_api.url,
+    }
+    telegram = {"channels.telegram.TelegramInput": CHANNEL_CREDENTIALS["channels.telegram.TelegramInput"]}
+    yield from running_cluster(
+        service_root / "cluster", trained_model, extra_env=telegram_env, extra_channels=telegram
+    )
+
+
+@pytest.fixture(scope="session")
+def separate_actions_cluster(trained_model: Path, service_root: Path) -> Iterator[Cluster]:
+    """One Rasa instance calling a separate action server."""
+    yield from running_cluster(service_root / "separate", trained_model, instance_count=1, separate_actions=True)

@@ -1,12 +1,14 @@
-"""Faults on the running cluster, each with what the customer sees and what is stored: the action
-server down or hanging, a Rasa instance killed, PostgreSQL and Redis restarted, the tracker store
+"""Faults on the running cluster, each with what the customer sees and what is stored: the custom
+actions raising or hanging (in process and in a separate action server), the separate action
+server down or frozen, a Rasa instance killed, PostgreSQL and Redis restarted, the tracker store
 falling back to memory (loudly), and bad requests at the REST webhook."""
 
 from __future__ import annotations
 
 import signal
 import time
-from typing import Any, Dict, List, Optional
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import httpx
 import pytest
@@ -45,47 +47,88 @@ def readiness(cluster: Cluster, index: int) -> httpx.Response:
     return httpx.get(f"{cluster.url(index)}/webhooks/health/ready", timeout=30)
 
 
-def test_action_server_down_gets_an_honest_reply_and_the_conversation_continues(cluster: Cluster) -> None:
-    sender = "fault-actions-down"
-    assert "return" in texts(cluster.say(0, sender, POLICY_QUESTION)).lower()
-    assert cluster.actions is not None
-    cluster.actions.stop()
+def cluster_for(request: pytest.FixtureRequest, mode: str) -> Cluster:
+    """The cluster running the actions in `mode`: "in_process" (the shared one) or "separate"."""
+    return request.getfixturevalue("cluster" if mode == "in_process" else "separate_actions_cluster")
+
+
+@contextmanager
+def actions_failing(cluster: Cluster, fault: str) -> Iterator[None]:
+    """The actions raising or hanging ("raise", "hang": their code), or the separate action server
+    stopped or frozen ("down", "sigstop"), for the block; then back to normal and answering."""
+    if fault == "down":
+        assert cluster.actions is not None
+        cluster.actions.stop()
+    elif fault == "sigstop":
+        assert cluster.actions is not None
+        cluster.actions.signal(signal.SIGSTOP)
+    else:
+        cluster.set_action_fault(fault)
     try:
-        assert UNAVAILABLE in texts(cluster.say(1, sender, WARRANTY_QUESTION))
+        yield
     finally:
-        cluster.start_actions()
+        if fault == "down":
+            cluster.start_actions()
+        elif fault == "sigstop":
+            assert cluster.actions is not None
+            cluster.actions.signal(signal.SIGCONT)
+        cluster.set_action_fault("")
+        cluster.wait_for_actions()
+
+
+def timed_say(cluster: Cluster, index: int, sender: str, text: str) -> Tuple[str, float]:
+    """The reply texts to one message and the seconds the customer waited for them."""
+    started = time.monotonic()
+    replies = cluster.say(index, sender, text, timeout=60)
+    return texts(replies), time.monotonic() - started
+
+
+FAILING = [("in_process", "raise"), ("separate", "raise"), ("separate", "down")]
+HANGING = [("in_process", "hang"), ("separate", "hang"), ("separate", "sigstop")]
+
+
+@pytest.mark.parametrize("mode, fault", FAILING)
+def test_failing_actions_get_an_honest_reply_and_the_conversation_continues(
+    request: pytest.FixtureRequest, mode: str, fault: str
+) -> None:
+    cluster = cluster_for(request, mode)
+    sender, last = f"fault-once-{mode}-{fault}", len(cluster.instances) - 1
+    assert "return" in texts(cluster.say(0, sender, POLICY_QUESTION)).lower()
+    with actions_failing(cluster, fault):
+        reply, waited = timed_say(cluster, last, sender, WARRANTY_QUESTION)
+    assert UNAVAILABLE in reply
+    assert waited < GATEWAY_TIMEOUT_SECONDS + 5
 
     assert "privacy" in texts(cluster.say(0, sender, PRIVACY_QUESTION)).lower()
     assert active_handoff(cluster, sender) is None
 
 
-def test_action_server_down_for_a_while_still_gets_the_customer_a_person(cluster: Cluster) -> None:
-    sender = "fault-actions-gone"
-    assert cluster.actions is not None
-    cluster.actions.stop()
-    try:
+@pytest.mark.parametrize("mode, fault", FAILING)
+def test_actions_failing_for_a_while_still_get_the_customer_a_person(
+    request: pytest.FixtureRequest, mode: str, fault: str
+) -> None:
+    cluster = cluster_for(request, mode)
+    sender, last = f"fault-gone-{mode}-{fault}", len(cluster.instances) - 1
+    with actions_failing(cluster, fault):
         assert UNAVAILABLE in texts(cluster.say(0, sender, WARRANTY_QUESTION))
-        second = texts(cluster.say(1, sender, PRIVACY_QUESTION))
+        second = texts(cluster.say(last, sender, PRIVACY_QUESTION))
         handoff = active_handoff(cluster, sender)
         assert handoff is not None and handoff.reason == "assistant_unavailable"
         assert second and UNAVAILABLE not in second
         assert cluster.say(0, sender, "hello?") == []
-    finally:
-        cluster.start_actions()
 
 
-def test_a_hanging_action_server_costs_the_customer_seconds_not_minutes(cluster: Cluster) -> None:
-    assert cluster.actions is not None
-    cluster.actions.signal(signal.SIGSTOP)
-    try:
-        started = time.monotonic()
-        replies = cluster.say(0, "fault-actions-hang", POLICY_QUESTION, timeout=60)
-        waited = time.monotonic() - started
-    finally:
-        cluster.actions.signal(signal.SIGCONT)
+@pytest.mark.parametrize("mode, fault", HANGING)
+def test_hanging_actions_cost_the_customer_seconds_not_minutes(
+    request: pytest.FixtureRequest, mode: str, fault: str
+) -> None:
+    cluster = cluster_for(request, mode)
+    with actions_failing(cluster, fault):
+        reply, waited = timed_say(cluster, 0, f"fault-hang-{mode}-{fault}", POLICY_QUESTION)
 
-    assert UNAVAILABLE in texts(replies)
+    assert UNAVAILABLE in reply
     assert waited < GATEWAY_TIMEOUT_SECONDS + 5
+    assert "return" in texts(cluster.say(0, f"fault-after-hang-{mode}-{fault}", POLICY_QUESTION)).lower()
 
 
 def test_a_killed_instance_loses_nothing_and_open_handoffs_survive(cluster: Cluster) -> None:

@@ -13,7 +13,7 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from bot.launcher.processes import AssistantProcesses, StartupError, write_endpoints
+from bot.launcher.processes import ACTION_GATEWAY, AssistantProcesses, StartupError, write_endpoints
 from bot.records.database import create_database_engine
 from bot.records.schema_migrations import create_schema
 from bot.settings import REPO_ROOT
@@ -61,7 +61,7 @@ def test_start_upgrades_an_old_store_then_names_the_process_that_never_answers(t
     processes = AssistantProcesses(
         model=tmp_path / "model.tar.gz", var_dir=var_dir, rasa_port=free_port(), actions_port=free_port(),
         environ=launcher_env(build_pre_migration_store(database), pid_file),
-        root=project_root_with_stuck_actions(tmp_path),
+        root=project_root_with_stuck_actions(tmp_path), separate_action_server=True,
     )
     lines: List[str] = []
     began = time.monotonic()
@@ -81,6 +81,24 @@ def test_start_upgrades_an_old_store_then_names_the_process_that_never_answers(t
     create_schema(engine)  # a service now accepts the database
     engine.dispose()
     assert not is_running(int(pid_file.read_text())), "the stuck action server was left running"
+
+
+def test_by_default_no_action_server_starts_and_the_gateway_runs_the_actions_package(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+    processes = AssistantProcesses(
+        model=tmp_path / "model.tar.gz", var_dir=var_dir, rasa_port=free_port(), actions_port=free_port(),
+        environ=launcher_env(f"sqlite:///{tmp_path}/project.db", tmp_path / "pid"),
+        root=project_root_with_stuck_actions(tmp_path), action_timeout=2.5,
+    )
+    lines: List[str] = []
+
+    with pytest.raises(StartupError, match="^The Rasa server "):
+        processes.start(timeout=3, report=lines.append)
+
+    assert lines == [f"Starting the Rasa server (log: {var_dir / 'rasa_server.log'})..."]
+    credentials = yaml.safe_load((var_dir / "credentials.yml").read_text(encoding="utf-8"))
+    assert credentials[ACTION_GATEWAY] == {"actions_module": "actions", "timeout_seconds": 2.5}
+    assert not (var_dir / "action_server.log").exists()
 
 
 def test_start_refuses_a_database_it_cannot_upgrade_before_starting_anything(tmp_path: Path) -> None:
