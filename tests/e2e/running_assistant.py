@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional
 from bot.launcher.processes import AssistantProcesses
 from bot.server.rasa_http_api import conversation_path
 from tests.desk_hours import write_test_settings
+from tests.process_env import user_environment
 
 
 def free_port() -> int:
@@ -76,9 +77,7 @@ def running_assistant(
 
     The desk is staffed around the clock (test settings), so no test depends on the hour.
     """
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIGHTWAY_", "RASA_API_TOKEN"))}
+    env = user_environment()
     db_url = f"sqlite:///{var_dir / 'brightway.db'}"
     env["BRIGHTWAY_DB_URL"] = db_url
     env["BRIGHTWAY_SETTINGS"] = str(write_test_settings(var_dir))

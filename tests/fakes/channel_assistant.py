@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from tests.e2e.running_assistant import RunningAssistant, free_port
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.twilio_api import FakeTwilioApi
+from tests.process_env import user_environment
 
 CHANNEL_CREDENTIALS: Dict[str, Any] = {
     "channels.telegram.TelegramInput": {
@@ -68,7 +68,7 @@ def platform_fakes(secrets: PlatformSecrets) -> Iterator[PlatformFakes]:
 
 def channel_env(secrets: PlatformSecrets, fakes: PlatformFakes, var_dir: Path) -> Dict[str, str]:
     """The environment that switches the three channels on against the fakes (desk open around the clock)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIGHTWAY_", "RASA_API_TOKEN"))}
+    env = user_environment()
     env.update(
         {
             "BRIGHTWAY_DB_URL": f"sqlite:///{var_dir / 'brightway.db'}",
