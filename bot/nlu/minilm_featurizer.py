@@ -5,12 +5,14 @@ features (the intent classifier stacks it after the sparse counts). Only a SENTE
 added: the intent classifier reads nothing else, and Rasa's featurizer contract allows a
 featurizer to leave sequence features out (`Featurizer.add_features_to_message` skips None).
 `scale` multiplies the unit-length vector, weighing it against the sparse counts beside it.
+Later components find the vector with `message_embedding` (the frustration classifier does).
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -24,6 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.sentence_encoder import shared_encoder
 
 SCALE_KEY = "scale"
+EMBEDDING_ORIGIN = "minilm_sentence_embedding"  # the features' `origin`, whatever the graph node is called
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -49,7 +52,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
         """Validate the options and load the shared encoder (once per process)."""
-        super().__init__(execution_context.node_name, config)
+        super().__init__(EMBEDDING_ORIGIN, config)
         self._scale = float(config[SCALE_KEY])
         self._encoder = shared_encoder()
 
@@ -82,6 +85,19 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         vectors = self._encoder.encode([_text(message) or "" for message in with_text]) * self._scale
         for message, vector in zip(with_text, vectors):
             self.add_features_to_message(sequence=None, sentence=vector[None, :], attribute=TEXT, message=message)
+
+
+def message_embedding(message: Message) -> Optional[np.ndarray]:
+    """The unit-length embedding this featurizer gave the message's text, or None if it gave none.
+
+    A blank text's all-zero vector is returned as it is.
+    """
+    for feature in message.features:
+        if feature.origin == EMBEDDING_ORIGIN and feature.attribute == TEXT and feature.is_dense():
+            vector = np.asarray(feature.features, dtype=np.float32).reshape(-1)
+            norm = float(np.linalg.norm(vector))
+            return vector / norm if norm else vector
+    return None
 
 
 def _text(message: Message) -> Optional[str]:
