@@ -4,12 +4,15 @@ Trained inside `rasa train` on GoEmotions and our own customer-service texts (se
 `bot.nlu.frustration_corpus`). The score lands in the message's parse data under `frustration`
 (`score`, `signals`): the single source the handoff policy, the handoff action, transcripts and
 the review app read. A score of 0.5 is the operating point chosen on the training data.
+The message's sentence embedding is the one `MiniLMFeaturizer` made earlier in the pipeline
+(encoded here only when the pipeline has no such featurizer).
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -21,6 +24,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.frustration_corpus import data_fingerprint, training_corpus
 from bot.nlu.frustration_model import MODEL_VERSION, FrustrationModel, TrainingOptions, fit
 from bot.nlu.frustration_model_store import load_model, save_model
+from bot.nlu.minilm_featurizer import message_embedding
+from bot.nlu.sentence_encoder import EMBEDDING_DIMENSIONS, shared_encoder
 
 FRUSTRATION_KEY = "frustration"
 
@@ -60,11 +65,15 @@ class FrustrationClassifier(GraphComponent):
         return f"{data_fingerprint()}:{TrainingOptions()!r}:{MODEL_VERSION}"
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit on GoEmotions, our frustrated and calm examples and the NLU examples; save."""
+        """Fit on GoEmotions, our frustrated and calm examples and the NLU examples; save.
+
+        The NLU examples' embeddings come from the pipeline; only the other texts are encoded here.
+        """
         examples = [
             (message.get(TEXT) or "", message.get(INTENT) or "") for message in training_data.intent_examples
         ]
-        self._model = fit(training_corpus(examples)).model
+        known = {message.get(TEXT) or "": message_embedding(message) for message in training_data.intent_examples}
+        self._model = fit(training_corpus(examples), embed=lambda texts: _embeddings(texts, known)).model
         with self._model_storage.write_to(self._resource) as model_dir:
             save_model(self._model, model_dir)
         return self._resource
@@ -88,10 +97,22 @@ class FrustrationClassifier(GraphComponent):
         if self._model is None:
             raise RuntimeError("FrustrationClassifier used before training or loading")
         for message in messages:
-            score, signals = self._model.score_with_signals(message.get(TEXT) or "")
+            score, signals = self._model.score_with_signals(message.get(TEXT) or "", message_embedding(message))
             message.set(FRUSTRATION_KEY, {"score": round(score, 4), "signals": signals}, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data needs no frustration scores."""
         return training_data
+
+
+def _embeddings(texts: Sequence[str], known: Dict[str, Optional[np.ndarray]]) -> np.ndarray:
+    """Rows for `texts`: the pipeline's embedding where a training message had one, the rest encoded in one batch."""
+    rows = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
+    missing = [index for index, text in enumerate(texts) if known.get(text) is None]
+    for index, text in enumerate(texts):
+        if known.get(text) is not None:
+            rows[index] = known[text]
+    if missing:
+        rows[missing] = shared_encoder().encode([texts[index] for index in missing])
+    return rows

@@ -3,7 +3,9 @@
 The first stage learns what anger sounds like from GoEmotions; its log-odds become one feature
 of the second stage, which learns from our own customer-service texts (frustrated messages,
 calm problem reports, the NLU examples) when a message is frustration and when it is only a
-problem. Both use word 1-2-grams, character 3-5-grams and a shouting feature.
+problem. Both use word 1-2-grams, character 3-5-grams and a shouting feature; the second stage
+also reads the message's MiniLM sentence embedding (`bot.nlu.sentence_encoder`), the one the NLU
+pipeline already made for the intent classifier.
 `fit` also chooses the decision threshold from out-of-fold predictions on the training data
 (never on an evaluation file) and folds it into the score: `score()` returns 0.5 at the chosen
 threshold, so `frustration.threshold: 0.5` in settings.yml means "the trained operating point".
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Sequence
+from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -22,13 +24,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from bot.log_odds import log_odds, sigmoid
+from bot.nlu.sentence_encoder import shared_encoder
 from bot.nlu.frustration_corpus import LabelledText
 from bot.nlu.tfidf_dot import TfidfDot
 
 _SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _REPEATED_MARKS = re.compile(r"[!?]{2,}")
 # Part of the component's fingerprint: bump it when a change here should make Rasa retrain.
-MODEL_VERSION = 2
+MODEL_VERSION = 3
+# Texts to unit-length sentence embeddings, one row per text.
+Embedder = Callable[[Sequence[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class TrainingOptions:
     folds: int = 5
     beta: float = 0.5
     seed: int = 14
+    embedding_scale: float = 1.0  # 0 leaves the sentence embedding out (bench/frustration_encoder_cv.py)
 
 
 def shouting_row(text: str) -> tuple[float, float]:
@@ -141,45 +147,65 @@ class FrustrationModel:
     """A fitted model: the Reddit stage, the customer-service stage and the chosen threshold."""
 
     def __init__(
-        self, reddit: RedditAnger, features: TextFeatures, classifier: LogisticRegression, threshold: float
+        self,
+        reddit: RedditAnger,
+        features: TextFeatures,
+        classifier: LogisticRegression,
+        threshold: float,
+        embedding_scale: float = 0.0,
     ) -> None:
-        """Keep the parts; `threshold` is on the second stage's probability scale."""
+        """Keep the parts; `threshold` is on the second stage's probability scale.
+
+        The classifier's columns: word and character n-grams, two shouting columns, the Reddit
+        log-odds, then (when `embedding_scale` > 0) the sentence embedding times that scale.
+        """
         self.reddit = reddit
         self.features = features
         self.classifier = classifier
         self.threshold = threshold
+        self.embedding_scale = embedding_scale
         self._threshold_logit = log_odds(threshold)
         self._word_names = features.word_names()
         coefficients = classifier.coef_[0]
         words, characters = len(features.words.vocabulary_), len(features.characters.vocabulary_)
+        extras = words + characters
         self._words = TfidfDot(features.words, coefficients[:words])
-        self._characters = TfidfDot(features.characters, coefficients[words : words + characters])
-        self._shouting_weights = coefficients[-3:-1].tolist()
-        self._reddit_weight = float(coefficients[-1])
+        self._characters = TfidfDot(features.characters, coefficients[words:extras])
+        self._shouting_weights = coefficients[extras : extras + 2].tolist()
+        self._reddit_weight = float(coefficients[extras + 2])
+        self._embedding_weights = coefficients[extras + 3 :] * embedding_scale
         self._reddit_words = TfidfDot(reddit.features.words, reddit.classifier.coef_[0])
         self._reddit_intercept = float(reddit.classifier.intercept_[0])
         self._intercept = float(classifier.intercept_[0])
 
-    def _rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Second-stage feature rows: in-domain n-grams, shouting, then the Reddit log-odds."""
-        return _stacked(self.features, self.reddit, texts)
+    @property
+    def uses_embedding(self) -> bool:
+        """Whether the second stage reads the sentence embedding."""
+        return self.embedding_scale > 0
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """The second stage's probability of frustration for each text."""
-        return self.classifier.predict_proba(self._rows(texts))[:, 1]
+    def probabilities(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> np.ndarray:
+        """The second stage's probability of frustration for each text (embeddings made here if not given)."""
+        rows = _stacked(self.features, self.reddit, texts)
+        if self.uses_embedding:
+            vectors = shared_encoder().encode(texts) if embeddings is None else embeddings
+            rows = sparse.hstack([rows, sparse.csr_matrix(vectors * self.embedding_scale)], format="csr")
+        return self.classifier.predict_proba(rows)[:, 1]
 
-    def scores(self, texts: Sequence[str]) -> List[float]:
+    def scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[float]:
         """Scores in [0, 1] with the chosen threshold moved to 0.5."""
-        return self.scores_from_probabilities(self.probabilities(texts))
+        return self.scores_from_probabilities(self.probabilities(texts, embeddings))
 
     def scores_from_probabilities(self, probabilities: Sequence[float]) -> List[float]:
         """The second stage's probabilities as scores, the chosen threshold moved to 0.5."""
         return [sigmoid(log_odds(float(p)) - self._threshold_logit) for p in probabilities]
 
-    def score_with_signals(self, text: str, limit: int = 3) -> tuple[float, List[str]]:
+    def score_with_signals(
+        self, text: str, embedding: Optional[np.ndarray] = None, limit: int = 3
+    ) -> tuple[float, List[str]]:
         """One text's score and what pushed it up most (shown in transcripts); the NLU path.
 
         Computes the same decision value as `probabilities` without building sparse matrices.
+        `embedding` is the text's unit-length sentence embedding; it is made here when not given.
         """
         words = self._words.contributions(text)
         shouting = shouting_row(text)
@@ -189,6 +215,9 @@ class FrustrationModel:
             "repeated_punctuation": shouting[1] * self._shouting_weights[1],
             "sounds_angry": reddit * self._reddit_weight,
         }
+        if self.uses_embedding:
+            vector = shared_encoder().encode([text])[0] if embedding is None else embedding
+            extras["reads_frustrated"] = float(vector @ self._embedding_weights)
         decision = (
             self._intercept + sum(words.values()) + sum(self._characters.contributions(text).values())
             + sum(extras.values())
@@ -248,14 +277,17 @@ def _reddit_sample(
     return [reddit[row] for row in rows], log_odds_column[rows]
 
 
-def fit(corpus: Sequence[LabelledText], options: TrainingOptions = TrainingOptions()) -> FitResult:
+def fit(
+    corpus: Sequence[LabelledText], options: TrainingOptions = TrainingOptions(), embed: Optional[Embedder] = None
+) -> FitResult:
     """Train both stages; choose the threshold by stratified cross-validation of our own texts.
 
     Our texts are sorted first, so the folds (and the threshold) do not depend on the order in
     which Rasa or a bench hands them over. The second stage learns from our texts and, if
     `reddit_sample` is set, a sample of Reddit comments (weighted down),
     its vocabulary learnt once on our texts (no labels involved); only its classifier is
-    refitted per fold, which keeps a cold training run short.
+    refitted per fold, which keeps a cold training run short. `embed` gives the texts' sentence
+    embeddings (the NLU pipeline's, where it has them); by default they are encoded here.
     """
     reddit_all = [example for example in corpus if not example.in_domain]
     reddit, reddit_log_odds = RedditAnger.fit(reddit_all, options)
@@ -271,6 +303,9 @@ def fit(corpus: Sequence[LabelledText], options: TrainingOptions = TrainingOptio
         sample_rows = features.transform([example.text for example in sample])
         blocks.append(sparse.hstack([sample_rows, sample_log_odds.reshape(-1, 1)], format="csr"))
     matrix = sparse.vstack(blocks, format="csr")
+    if options.embedding_scale > 0:
+        vectors = (embed or shared_encoder().encode)([example.text for example in rows])
+        matrix = sparse.hstack([matrix, sparse.csr_matrix(vectors * options.embedding_scale)], format="csr")
     labels = np.array([example.frustrated for example in rows], dtype=int)
     weights = np.array([1.0] * len(in_domain) + [options.reddit_weight] * len(sample))
     strata = labels * 2 + np.array([example.in_domain for example in rows], dtype=int)
@@ -282,7 +317,7 @@ def fit(corpus: Sequence[LabelledText], options: TrainingOptions = TrainingOptio
     classifier = _second_stage(options).fit(matrix, labels, sample_weight=weights)
     ours = len(in_domain)
     threshold = choose_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.beta)
-    model = FrustrationModel(reddit, features, classifier, threshold)
+    model = FrustrationModel(reddit, features, classifier, threshold, options.embedding_scale)
     return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours:])
 
 

@@ -51,6 +51,7 @@ def save_model(model: FrustrationModel, directory: Path) -> None:
     np.savez_compressed(
         directory / MODEL_FILE,
         threshold=np.asarray(model.threshold),
+        embedding_scale=np.asarray(model.embedding_scale),
         **_vectorizer_arrays("reddit_words", model.reddit.features.words),
         **_classifier_arrays("reddit", model.reddit.classifier),
         **_vectorizer_arrays("words", model.features.words),
@@ -68,4 +69,7 @@ def load_model(directory: Path) -> FrustrationModel:
         features = TextFeatures(min_df=1)
         _restore_vectorizer(features.words, saved, "words")
         _restore_vectorizer(features.characters, saved, "characters")
-        return FrustrationModel(reddit, features, _restore_classifier(saved, "service"), float(saved["threshold"]))
+        embedding_scale = float(saved["embedding_scale"]) if "embedding_scale" in saved.files else 0.0
+        return FrustrationModel(
+            reddit, features, _restore_classifier(saved, "service"), float(saved["threshold"]), embedding_scale
+        )

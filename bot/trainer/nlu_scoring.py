@@ -17,12 +17,13 @@ import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 from bot.settings import REPO_ROOT
 
 DEFAULT_DATA = (REPO_ROOT / "../shared/eval/intents_dev.csv").resolve()
 FALLBACK_INTENT = "nlu_fallback"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 TOP_CONFUSIONS = 10
 
 
@@ -53,6 +54,16 @@ class IntentScores:
     support: int
 
 
+@dataclass(frozen=True)
+class OutOfScopeScores:
+    """How out-of-scope requests were turned away, and how the in-scope ones beside them fared."""
+
+    rejection: float  # share of out_of_scope rows predicted out_of_scope or nlu_fallback
+    out_of_scope: int
+    in_scope_accuracy: float  # share of the other rows given their own intent (a fallback is wrong)
+    in_scope: int
+
+
 @dataclass
 class Report:
     """Every figure the bench prints, in a JSON-friendly shape."""
@@ -66,6 +77,7 @@ class Report:
     fallbacks: int
     mean_parse_ms: float
     p95_parse_ms: float
+    out_of_scope: Optional[OutOfScopeScores] = None
     model: str = ""
     data: str = ""
     errors: list[dict[str, object]] = field(default_factory=list)
@@ -162,6 +174,20 @@ def accuracy_by_tag(examples: Sequence[Example], predicted: Sequence[str]) -> di
     return {tag: (correct[tag] / totals[tag], totals[tag]) for tag in sorted(totals)}
 
 
+def out_of_scope_scores(gold: Sequence[str], predicted: Sequence[str]) -> Optional[OutOfScopeScores]:
+    """Rejection of the `out_of_scope` rows and accuracy on the rest; None when no row is out of scope."""
+    rejected = [p in (OUT_OF_SCOPE_INTENT, FALLBACK_INTENT) for g, p in zip(gold, predicted) if g == OUT_OF_SCOPE_INTENT]
+    if not rejected:
+        return None
+    in_scope = [g == p for g, p in zip(gold, predicted) if g != OUT_OF_SCOPE_INTENT]
+    return OutOfScopeScores(
+        rejection=sum(rejected) / len(rejected),
+        out_of_scope=len(rejected),
+        in_scope_accuracy=sum(in_scope) / max(len(in_scope), 1),
+        in_scope=len(in_scope),
+    )
+
+
 def build_report(examples: Sequence[Example], predictions: Sequence[Prediction], seconds: Sequence[float]) -> Report:
     """Every figure of the bench from gold examples and the model's predictions."""
     gold = [example.intent for example in examples]
@@ -182,6 +208,7 @@ def build_report(examples: Sequence[Example], predictions: Sequence[Prediction],
         fallbacks=sum(1 for label in predicted if label == FALLBACK_INTENT),
         mean_parse_ms=1000 * sum(seconds) / max(len(seconds), 1),
         p95_parse_ms=1000 * percentile(seconds, 0.95),
+        out_of_scope=out_of_scope_scores(gold, predicted),
         errors=errors,
     )
 
@@ -196,6 +223,14 @@ def format_report(report: Report) -> str:
         f"macro-F1  {report.macro_f1:.3f}  (over intents with gold examples)",
         f"fallback  {report.fallbacks} ({report.fallbacks / max(report.examples, 1):.1%}) predicted as {FALLBACK_INTENT}",
         f"parse     {report.mean_parse_ms:.2f} ms per message (mean), {report.p95_parse_ms:.2f} ms (95th percentile)",
+    ]
+    if report.out_of_scope:
+        oos = report.out_of_scope
+        lines.append(
+            f"out of scope  {oos.rejection:.3f} rejected ({OUT_OF_SCOPE_INTENT} or {FALLBACK_INTENT}) of {oos.out_of_scope}; "
+            f"in-scope accuracy {oos.in_scope_accuracy:.3f} of {oos.in_scope}"
+        )
+    lines += [
         "",
         f"{'intent':<18} {'precision':>9} {'recall':>6} {'f1':>6} {'support':>7}",
     ]

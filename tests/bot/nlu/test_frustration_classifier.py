@@ -17,6 +17,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.frustration_classifier import FRUSTRATION_KEY, FrustrationClassifier
 from bot.nlu.frustration_corpus import FRUSTRATION_DATA, data_fingerprint
 from bot.nlu.frustration_model_store import load_model
+from bot.nlu.minilm_featurizer import MiniLMFeaturizer, message_embedding
 from bot.settings import REPO_ROOT
 from tests.builders import EMOJI_ONLY_TEXT, LONG_TEXT
 
@@ -80,7 +81,7 @@ def test_the_parse_output_names_what_pushed_the_score_up(classifier: Frustration
     output = scored(classifier, "This is the THIRD time I'm asking, your service is useless!!!")
 
     assert set(output) == {"score", "signals"}
-    assert "all_caps" in output["signals"] and "useless" in output["signals"]
+    assert {"all_caps", "reads_frustrated"} <= set(output["signals"])
     assert scored(classifier, "How much is the Aura speaker?")["signals"] == []
 
 
@@ -140,3 +141,15 @@ def test_editing_a_frustration_data_file_changes_the_fingerprint(tmp_path: Path)
 
     assert data_fingerprint(copy) != before
     assert FrustrationClassifier.fingerprint_addon({}).startswith(data_fingerprint(FRUSTRATION_DATA))
+
+
+def test_the_pipelines_embedding_is_used_and_scores_as_one_encoded_here(classifier: FrustrationClassifier) -> None:
+    text = "I have now explained this to four of your colleagues"
+    featurized, plain = Message.build(text=text), Message.build(text=text)
+    featurizer_config = {**MiniLMFeaturizer.get_default_config(), "scale": 8.0}
+    MiniLMFeaturizer.create(featurizer_config, None, Resource("minilm"), CONTEXT).process([featurized])  # type: ignore[arg-type]
+    assert message_embedding(featurized) is not None and message_embedding(plain) is None
+
+    classifier.process([featurized, plain])
+    assert featurized.get(FRUSTRATION_KEY) == plain.get(FRUSTRATION_KEY)
+    assert "reads_frustrated" in featurized.get(FRUSTRATION_KEY)["signals"]

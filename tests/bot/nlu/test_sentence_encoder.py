@@ -1,0 +1,64 @@
+"""Tests for bot/nlu/sentence_encoder.py on the real int8 ONNX model and tokenizer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.nlu.sentence_encoder import (
+    EMBEDDING_DIMENSIONS,
+    ModelFileMismatch,
+    SentenceEncoder,
+    model_file,
+    shared_encoder,
+)
+
+
+def cosine(encoder: SentenceEncoder, first: str, second: str) -> float:
+    """Cosine similarity of two texts (the rows are unit length)."""
+    vectors = encoder.encode([first, second])
+    return float(vectors[0] @ vectors[1])
+
+
+def test_each_text_becomes_one_unit_length_row_of_384() -> None:
+    vectors = shared_encoder().encode(["where is my parcel", "hi", "refund please, the lamp arrived broken"])
+    assert vectors.shape == (3, EMBEDDING_DIMENSIONS) == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_paraphrases_are_closer_than_unrelated_requests() -> None:
+    encoder = shared_encoder()
+    paraphrase = cosine(encoder, "where is my order", "my parcel still hasn't arrived")
+    unrelated = cosine(encoder, "where is my order", "what's a good recipe for lasagne")
+    assert paraphrase > unrelated + 0.2
+
+
+def test_blank_texts_get_zero_rows_and_the_others_keep_their_places() -> None:
+    encoder = shared_encoder()
+    vectors = encoder.encode(["", "hello there", "   ", "\n"])
+    assert not vectors[[0, 2, 3]].any()
+    np.testing.assert_allclose(vectors[1], encoder.encode(["hello there"])[0], atol=1e-5)
+
+
+def test_batches_give_the_same_rows_as_one_text_at_a_time() -> None:
+    encoder = shared_encoder()
+    texts = ["cancel my order", "a much longer message about a delivery that went to the wrong address", "ok"]
+    batched = encoder.encode(texts, batch_size=2)
+    single = np.vstack([encoder.encode([text]) for text in texts])
+    np.testing.assert_allclose(batched, single, atol=1e-4)
+
+
+def test_no_text_at_all_gives_an_empty_matrix() -> None:
+    assert shared_encoder().encode([]).shape == (0, EMBEDDING_DIMENSIONS)
+
+
+def test_a_different_model_file_is_refused(tmp_path: Path) -> None:
+    tampered = tmp_path / "model.onnx"
+    shutil.copy(model_file(), tampered)
+    with tampered.open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelFileMismatch, match="sha256"):
+        SentenceEncoder(tampered)
