@@ -156,6 +156,17 @@ def test_asking_the_same_thing_again_tips_a_mildly_annoyed_message() -> None:
     assert new_question.handoff is False
 
 
+def test_a_repeated_correction_tips_but_a_plainly_calm_repeat_does_not() -> None:
+    """The same request twice weighs like a second misunderstanding: it tips a message with a
+    little annoyance in it, not one the model reads as plainly calm."""
+    correction = decide(turns("that's not what I asked", "that's not what I asked", intent="deny", score=0.06), THRESHOLD)
+    calm_repeat = decide(turns("where is my order", "where is my order", intent="order_status", score=0.001), THRESHOLD)
+
+    assert (correction.handoff, correction.reason) == (True, REASON_FRUSTRATION)
+    assert SIGNAL_REPEATED in correction.signals
+    assert calm_repeat.handoff is False
+
+
 def test_a_calm_repeat_of_a_short_answer_is_not_a_repeated_request() -> None:
     assert decide(turns("no", "no", intent="deny", score=0.05), THRESHOLD).handoff is False
 
