@@ -11,7 +11,7 @@ here; the bench measures those as REST vs Telegram on the running server.
 "As deployed" has what `bot.server.entry` installs in every Rasa server (answer check built once,
 event classes found by name, direct calls to the own action gateway). The same turns also run with
 changes switched on (see `what_if`): Rasa 3.6's own tracker store save (it re-counts the stored
-events and writes through the ORM; `lean_appends: false`), as a bound for any tracker store work
+events and writes through the ORM; `lean: false`), as a bound for any tracker store work
 Rasa's in-memory tracker store (what the references run; not an option for us, conversations must
 survive a restart), and Rasa 3.6's own answer check that rebuilds its validator for every answer.
 One agent per variant, the variants taking turns conversation by conversation, so machine load
@@ -50,7 +50,7 @@ from bench.speed.what_if import ValidationSwitch  # noqa: E402
 GATEWAY_URL = "http://127.0.0.1:9/webhooks/action_gateway/webhook"  # nothing listens: calls stay in process
 
 
-def write_endpoints(folder: Path, lean_appends: bool = True, in_memory_tracker: bool = False) -> Path:
+def write_endpoints(folder: Path, lean: bool = True, in_memory_tracker: bool = False) -> Path:
     """endpoints.yml as the server gets it (tracker file in `folder`), with Rasa's own tracker store
     save, or with the in-memory tracker store."""
     import yaml
@@ -63,8 +63,8 @@ def write_endpoints(folder: Path, lean_appends: bool = True, in_memory_tracker: 
     endpoints = yaml.safe_load(path.read_text(encoding="utf-8"))
     if in_memory_tracker:
         endpoints.pop("tracker_store", None)
-    elif not lean_appends:
-        endpoints["tracker_store"]["lean_appends"] = False
+    elif not lean:
+        endpoints["tracker_store"]["lean"] = False
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
 
@@ -89,7 +89,7 @@ class Scenario:
 
     title: str
     fast_validation: bool = True
-    lean_appends: bool = True
+    lean: bool = True
     in_memory_tracker: bool = False
 
 
@@ -101,7 +101,7 @@ def scenarios(what_if: bool = True) -> List[Scenario]:
         return [deployed]
     return [
         deployed,
-        Scenario("instead: Rasa 3.6's tracker store save (re-count, ORM)", lean_appends=False),
+        Scenario("instead: Rasa 3.6's tracker store save (re-count, ORM)", lean=False),
         Scenario("instead: in-memory tracker store (bound; references run so)", in_memory_tracker=True),
         Scenario("instead: Rasa 3.6's answer check, validator rebuilt per answer", fast_validation=False),
     ]
@@ -124,7 +124,7 @@ async def run_interleaved(
         for index, scenario in enumerate(runs):
             scenario_folder = Path(folder) / str(index)
             scenario_folder.mkdir()
-            written = write_endpoints(scenario_folder, scenario.lean_appends, scenario.in_memory_tracker)
+            written = write_endpoints(scenario_folder, scenario.lean, scenario.in_memory_tracker)
             agent = await load_agent(model_path=str(model), endpoints=AvailableEndpoints.read_endpoints(str(written)))
             switch.fast = scenario.fast_validation
             for text in script:
