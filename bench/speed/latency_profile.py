@@ -9,9 +9,10 @@ processor glue (events, slots, session checks). The HTTP server and the channel 
 here; the bench measures those as REST vs Telegram on the running server.
 
 "As deployed" has what `bot.server.entry` installs in every Rasa server (answer check built once,
-event classes found by name, direct calls to the own action gateway). The same turns also run with
-changes switched on (see `what_if`): Rasa 3.6's own tracker store save (it re-counts the stored
-events and writes through the ORM; `lean: false`), as a bound for any tracker store work
+event classes found by name, direct calls to the own action gateway, prediction graphs run in order
+without dask). The same turns also run with changes switched on (see `what_if`): Rasa 3.6's dask
+graph runner, Rasa 3.6's own tracker store queries (it re-counts the stored events and writes
+through the ORM; `lean: false`), as a bound for any tracker store work
 Rasa's in-memory tracker store (what the references run; not an option for us, conversations must
 survive a restart), and Rasa 3.6's own answer check that rebuilds its validator for every answer.
 One agent per variant, the variants taking turns conversation by conversation, so machine load
@@ -91,6 +92,7 @@ class Scenario:
     fast_validation: bool = True
     lean: bool = True
     in_memory_tracker: bool = False
+    dask_runner: bool = False
 
 
 def scenarios(what_if: bool = True) -> List[Scenario]:
@@ -101,6 +103,7 @@ def scenarios(what_if: bool = True) -> List[Scenario]:
         return [deployed]
     return [
         deployed,
+        Scenario("instead: Rasa 3.6's dask graph runner", dask_runner=True),
         Scenario("instead: Rasa 3.6's tracker store save (re-count, ORM)", lean=False),
         Scenario("instead: in-memory tracker store (bound; references run so)", in_memory_tracker=True),
         Scenario("instead: Rasa 3.6's answer check, validator rebuilt per answer", fast_validation=False),
@@ -115,9 +118,13 @@ async def run_interleaved(
     taking turns (one later each conversation) so that drift in the machine's load touches all
     alike; per scenario and turn: text, stage times, total, replies. Afterwards `profiler` watches
     a few more, untimed, conversations of the first scenario (its overhead would skew the timings)."""
+    import rasa.core.processor
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    from bot.server.graph_runner import InOrderGraphRunner
 
     with tempfile.TemporaryDirectory(prefix="speed-profile-") as folder:
         agents = []
@@ -125,6 +132,7 @@ async def run_interleaved(
             scenario_folder = Path(folder) / str(index)
             scenario_folder.mkdir()
             written = write_endpoints(scenario_folder, scenario.lean, scenario.in_memory_tracker)
+            rasa.core.processor.DaskGraphRunner = DaskGraphRunner if scenario.dask_runner else InOrderGraphRunner
             agent = await load_agent(model_path=str(model), endpoints=AvailableEndpoints.read_endpoints(str(written)))
             switch.fast = scenario.fast_validation
             for text in script:
