@@ -136,8 +136,9 @@ def render(outcome: Outcome, options: Options, command: str, elapsed_s: float) -
         "- Conversations per level: " + ", ".join(f"{c} at {level}" for level, c in options.plan.conversations.items())
         + f", in {options.plan.rounds} round(s); targets interleave, starting one later each round.",
         "- Train: wall time of `rasa train` with an empty `RASA_CACHE_DIRECTORY` and a fresh output folder.",
-        "- RSS: VmRSS from /proc after the run. 'All server processes' adds, for ours, the action server(s) "
-        "and, with 2 instances, Redis. Desk and review app are not started (not on a message's path).",
+        "- RSS: VmRSS from /proc after the run. Ours runs its custom actions inside Rasa (no action server "
+        "process, as `make run`); 'all server processes' adds Redis with 2 instances. Desk and review app "
+        "are not started (not on a message's path).",
         "- Two instances: alternate messages of a conversation go to alternate instances; they share the "
         "SQLite files, the conversation lock is `bot.server.lock_store.RedisTicketLockStore` on a real "
         "redis-server, webhook dedupe is on the same Redis.",

@@ -1,22 +1,24 @@
 """Where one of our turns spends its time, measured inside one Rasa process.
 
 Loads our model with Rasa's `Agent` and the same endpoints the server uses (SQLite tracker store,
-custom actions through the running action gateway), runs the bench's script for several fresh
-conversations, and times the stages of every turn by wrapping Rasa's own methods: NLU (with
-frustration scoring), policies (with our handoff policy), custom actions (the HTTP round trip),
-responses, tracker store reads and writes. What is left is Rasa's processor glue (events, slots,
-session checks). The HTTP server and the channel adapter are not in here; the bench measures
-those as REST vs Telegram on the running server.
+custom actions handed to an action gateway in this process that runs the `actions` package, as
+`make run` has it), runs the bench's script for several fresh conversations, and times the stages
+of every turn by wrapping Rasa's own methods: NLU (with frustration scoring), policies (with our
+handoff policy), custom actions, responses, tracker store reads and writes. What is left is Rasa's
+processor glue (events, slots, session checks). The HTTP server and the channel adapter are not in
+here; the bench measures those as REST vs Telegram on the running server.
 
 "As deployed" has what `bot.server.entry` installs in every Rasa server (answer check built once,
-event classes found by name). The same turns also run with changes switched on (see `what_if`),
-each on top of the previous: custom actions straight to the action server (no gateway hop) and,
-as a bound for any tracker store work, Rasa's in-memory tracker store (what the references run;
-not an option for us, conversations must survive a restart); and, for comparison, with Rasa 3.6's
-own answer check that rebuilds its validator for every answer. One agent per variant, the
-variants taking turns conversation by conversation, so machine load drifts over all of them alike.
+event classes found by name, direct calls to the own action gateway, prediction graphs run in order
+without dask). The same turns also run with changes switched on (see `what_if`): Rasa 3.6's dask
+graph runner, Rasa 3.6's own tracker store queries (it re-counts the stored events and writes
+through the ORM; `lean: false`), as a bound for any tracker store work
+Rasa's in-memory tracker store (what the references run; not an option for us, conversations must
+survive a restart), and Rasa 3.6's own answer check that rebuilds its validator for every answer.
+One agent per variant, the variants taking turns conversation by conversation, so machine load
+drifts over all of them alike.
 
-    python -m bench.speed.latency_profile --model M --action-url GATEWAY --direct-url ACTIONS --out FILE
+    python -m bench.speed.latency_profile --model M --out FILE
 
 Also writes a cProfile listing (top functions by cumulative time, as deployed) next to `--out`.
 """
@@ -46,44 +48,65 @@ if str(REPO_ROOT) not in sys.path:
 from bench.speed.stage_timing import STAGES, TOP_LEVEL, StageClock, instrument  # noqa: E402
 from bench.speed.what_if import ValidationSwitch  # noqa: E402
 
-def write_endpoints(action_url: str, folder: Path, in_memory_tracker: bool = False) -> Path:
-    """endpoints.yml as the server gets it (tracker file in `folder`), or with the in-memory tracker store."""
+GATEWAY_URL = "http://127.0.0.1:9/webhooks/action_gateway/webhook"  # nothing listens: calls stay in process
+
+
+def write_endpoints(folder: Path, lean: bool = True, in_memory_tracker: bool = False) -> Path:
+    """endpoints.yml as the server gets it (tracker file in `folder`), with Rasa's own tracker store
+    save, or with the in-memory tracker store."""
     import yaml
 
     from bot.launcher.processes import write_endpoints as write_server_endpoints
 
     path = write_server_endpoints(
-        REPO_ROOT / "endpoints.yml", folder / "endpoints.yml", 0, folder, action_endpoint_url=action_url
+        REPO_ROOT / "endpoints.yml", folder / "endpoints.yml", 0, folder, action_endpoint_url=GATEWAY_URL
     )
+    endpoints = yaml.safe_load(path.read_text(encoding="utf-8"))
     if in_memory_tracker:
-        endpoints = yaml.safe_load(path.read_text(encoding="utf-8"))
         endpoints.pop("tracker_store", None)
-        path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    elif not lean:
+        endpoints["tracker_store"]["lean"] = False
+    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
+
+
+def serve_actions_in_process() -> None:
+    """Hand Rasa's custom-action calls to `GATEWAY_URL` to a gateway running the `actions` package
+    here, as the Rasa server's own gateway does (bot/server/direct_action_calls.py)."""
+    from urllib.parse import urlsplit
+
+    from bot.launcher.processes import DEFAULT_ACTION_TIMEOUT
+    from bot.server import direct_action_calls
+    from bot.server.action_gateway import ActionGateway, GatewaySettings
+
+    direct_action_calls.install()
+    gateway = ActionGateway(GatewaySettings(actions_module="actions", timeout_seconds=DEFAULT_ACTION_TIMEOUT))
+    direct_action_calls.serve_locally(gateway, int(urlsplit(GATEWAY_URL).port or 0))
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One way of running the turns: where custom actions go and which `what_if` changes are on."""
+    """One way of running the turns: which tracker store and which `what_if` changes are on."""
 
     title: str
-    action_url: str
-    fast_validation: bool = False
+    fast_validation: bool = True
+    lean: bool = True
     in_memory_tracker: bool = False
+    dask_runner: bool = False
 
 
-def scenarios(gateway_url: str, direct_url: Optional[str]) -> List[Scenario]:
-    """As deployed (answer check built once, as `bot.server.entry` sets up every server), then each
-    change on top of the previous one, then Rasa 3.6's own answer check for comparison (the what-if
-    runs need `direct_url`)."""
-    deployed = Scenario("as deployed (action gateway, answer check built once)", gateway_url, fast_validation=True)
-    if not direct_url:
+def scenarios(what_if: bool = True) -> List[Scenario]:
+    """As deployed (answer check built once, as `bot.server.entry` sets up every server), then, with
+    `what_if`, one change each against it."""
+    deployed = Scenario("as deployed (actions in process, lean tracker appends)")
+    if not what_if:
         return [deployed]
     return [
         deployed,
-        Scenario("+ custom actions straight to the action server (no gateway hop)", direct_url, fast_validation=True),
-        Scenario("+ in-memory tracker store (bound; references run so)", direct_url, True, in_memory_tracker=True),
-        Scenario("instead of the first: Rasa 3.6's answer check, validator rebuilt per answer", gateway_url),
+        Scenario("instead: Rasa 3.6's dask graph runner", dask_runner=True),
+        Scenario("instead: Rasa 3.6's tracker store save (re-count, ORM)", lean=False),
+        Scenario("instead: in-memory tracker store (bound; references run so)", in_memory_tracker=True),
+        Scenario("instead: Rasa 3.6's answer check, validator rebuilt per answer", fast_validation=False),
     ]
 
 
@@ -95,16 +118,21 @@ async def run_interleaved(
     taking turns (one later each conversation) so that drift in the machine's load touches all
     alike; per scenario and turn: text, stage times, total, replies. Afterwards `profiler` watches
     a few more, untimed, conversations of the first scenario (its overhead would skew the timings)."""
+    import rasa.core.processor
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    from bot.server.graph_runner import InOrderGraphRunner
 
     with tempfile.TemporaryDirectory(prefix="speed-profile-") as folder:
         agents = []
         for index, scenario in enumerate(runs):
             scenario_folder = Path(folder) / str(index)
             scenario_folder.mkdir()
-            written = write_endpoints(scenario.action_url, scenario_folder, scenario.in_memory_tracker)
+            written = write_endpoints(scenario_folder, scenario.lean, scenario.in_memory_tracker)
+            rasa.core.processor.DaskGraphRunner = DaskGraphRunner if scenario.dask_runner else InOrderGraphRunner
             agent = await load_agent(model_path=str(model), endpoints=AvailableEndpoints.read_endpoints(str(written)))
             switch.fast = scenario.fast_validation
             for text in script:
@@ -198,8 +226,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Profile as deployed, then with each `what_if` change on top; write the report files."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, required=True)
-    parser.add_argument("--action-url", required=True, help="action endpoint as deployed (the action gateway)")
-    parser.add_argument("--direct-url", help="the action server's own /webhook (enables the what-if runs)")
+    parser.add_argument("--no-what-if", action="store_true", help="only the deployed set-up")
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--script", help="JSON list of messages (default: the bench's script)")
     parser.add_argument("--out", type=Path, required=True, help="text report; .json and .cprofile.txt beside it")
@@ -213,10 +240,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from bot.server import event_types
 
     event_types.install()  # as bot.server.entry does for the deployed server
+    serve_actions_in_process()
     clock = StageClock()
     instrument(clock)
     profiler = cProfile.Profile()
-    runs = scenarios(args.action_url, args.direct_url)
+    runs = scenarios(not args.no_what_if)
     turns = asyncio.run(run_interleaved(args.model, runs, script, args.conversations, clock, switch, profiler))
     summaries = {title: summarise(scenario_turns) for title, scenario_turns in turns.items()}
     report = [overview(summaries), ""]

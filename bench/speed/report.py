@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from bench.speed.accuracy import Accuracy
 from bench.speed.bots import Training
@@ -16,6 +16,9 @@ TARGET_P50_MS = 15.0
 TARGET_TRAIN_S = 30.0
 TARGET_ACCURACY = 0.90
 TARGET_THROUGHPUT_VS_DEFAULT = 4.0
+TARGET_P50_VS_LIGHT = 1.3  # issue 15
+TARGET_THROUGHPUT_VS_LIGHT = 0.8  # issue 15
+TARGET_ALL_PROCESSES_MB = 647.0  # issue 15: no more than with the action server before
 THROUGHPUT_LEVEL = 20
 
 
@@ -103,7 +106,7 @@ def concurrency_table(results: Sequence[BotResult]) -> str:
 
 
 def target_lines(results: Sequence[BotResult], ours: Sequence[str]) -> List[str]:
-    """Issue 7's targets for each way of serving ours: met or not, with the figure."""
+    """Issue 7's and issue 15's targets for each way of serving ours: met or not, with the figure."""
     by_name = {result.name: result for result in results}
     default, light = by_name.get("default"), by_name.get("light")
     lines = []
@@ -138,10 +141,26 @@ def target_lines(results: Sequence[BotResult], ours: Sequence[str]) -> List[str]
                 "",
             ),
         ]
+        checks += _issue_15_checks(result, light)
         for title, value, met, unit in checks:
             shown = "n/a" if math.isnan(value) else f"{value:.3g}{unit}"
             lines.append(f"- {result.label}: {title}: {shown} -> {'MET' if met else 'NOT MET'}")
     return lines
+
+
+def _issue_15_checks(result: BotResult, light: Optional[BotResult]) -> List[Tuple[str, float, bool, str]]:
+    """Issue 15 ("a lean reply path"): p50 and throughput against the light config, memory of all
+    server processes of one instance."""
+    p50_ratio = result.p(0.5) / light.p(0.5) if light else math.nan
+    throughput_ratio = result.throughput() / light.throughput() if light else math.nan
+    all_mb = result.memory.get("total", math.nan) / MB
+    checks = [
+        ("p50 <= 1.3x light (issue 15)", p50_ratio, p50_ratio <= TARGET_P50_VS_LIGHT, "x"),
+        ("throughput at 20 >= 0.8x light (issue 15)", throughput_ratio, throughput_ratio >= TARGET_THROUGHPUT_VS_LIGHT, "x"),
+    ]
+    if result.name == "ours":
+        checks.append(("RSS all server processes <= 647 MB (issue 15)", all_mb, all_mb <= TARGET_ALL_PROCESSES_MB, " MB"))
+    return checks
 
 
 def plot(results: Sequence[BotResult], path: Path, subtitle: str) -> None:

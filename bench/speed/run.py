@@ -98,19 +98,13 @@ def run(options: Options) -> Outcome:
 
 
 def profile_only(options: Options) -> str:
-    """Only the latency profile: our model (reused when recorded, else trained) behind one instance."""
+    """Only the latency profile of our model (reused when recorded, else trained); no server needed."""
     models_root = options.work_dir / "models"
     training = bots.reusable(bots.load_trainings(models_root), "ours") or _train(
         bots.our_project(), models_root, options.work_dir / "logs"
     )
-    secrets = PlatformSecrets()
-    with FakeTelegramApi(secrets.telegram_token) as telegram:
-        deployment = start_ours("ours", training.model, options.work_dir / "run" / "ours", 1, telegram.url, secrets)
-        try:
-            wait_until_serving(deployment)
-            return _profile(options, training.model, deployment)
-        finally:
-            deployment.stop()
+    (options.work_dir / "logs").mkdir(parents=True, exist_ok=True)
+    return _profile(options, training.model)
 
 
 def _instance_counts(options: Options) -> List[int]:
@@ -198,7 +192,7 @@ def _serve_and_measure(
             if "ours-rest" in results:
                 results["ours-rest"].memory = results["ours"].memory
             if options.profile and "ours" in deployments:
-                outcome.profile = _profile(options, trainings["ours"].model, deployments["ours"])
+                outcome.profile = _profile(options, trainings["ours"].model)
         finally:
             say("stopping servers ...")
             for deployment in deployments.values():
@@ -252,14 +246,12 @@ def _check_no_handoff(name: str, replies: List[List[str]]) -> None:
         raise RuntimeError(f"{name}: the bench script was handed off to a person: {replies}")
 
 
-def _profile(options: Options, model: Path, deployment: Deployment) -> str:
-    """Run `bench.speed.latency_profile` against the running action gateway and action server."""
+def _profile(options: Options, model: Path) -> str:
+    """Run `bench.speed.latency_profile` (one Rasa agent per set-up in its own process)."""
     say("profiling one of our turns in process ...")
     out = options.results_dir / "speed_profile.txt"
     command = [
         sys.executable, "-m", "bench.speed.latency_profile", "--model", str(model),
-        "--action-url", f"{deployment.urls[0]}/webhooks/action_gateway/webhook",
-        "--direct-url", deployment.action_urls[0],
         "--conversations", str(options.profile_conversations), "--out", str(out),
     ]
     log = options.work_dir / "logs" / "profile.log"

@@ -3,9 +3,9 @@
 - The references run `rasa run` with the REST channel only and Rasa's defaults otherwise (in-memory
   tracker store, no action server: the `rasa init` bot has no custom actions).
 - Ours runs as `make run` runs it (same commands, generated endpoints and credentials: SQLite
-  tracker store from `endpoints.yml`, custom actions through the action gateway to our action
-  server, log privacy wrapper), with the Telegram adapter switched on against a fake Bot API.
-  With two instances each has its own action server; they share the SQLite files, take
+  tracker store from `endpoints.yml`, custom actions run inside the Rasa process by the action
+  gateway's `actions_module`, no action server process; log privacy wrapper), with the Telegram
+  adapter switched on against a fake Bot API. Two instances share the SQLite files, take
   conversation locks in Redis (`bot.server.lock_store.RedisTicketLockStore`, as in
   `endpoints.production.yml`) and dedupe webhooks in Redis, as docs/deploy.md runs several instances.
 The desk and the review app are left out: they are not on a message's path.
@@ -15,33 +15,31 @@ from __future__ import annotations
 
 import shutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
 import yaml
 
 from bench.speed.processes import ServerProcess, clean_environment, http_ok, resident_bytes, spawn, wait_until
-from bot.launcher.processes import PRIVATE_LOGS, write_endpoints
+from bot.launcher.processes import ACTION_GATEWAY, DEFAULT_ACTION_TIMEOUT, HEALTH_CHANNEL, PRIVATE_LOGS, write_endpoints
 from bot.settings import REPO_ROOT
 from tests.fakes.channel_assistant import CHANNEL_CREDENTIALS, PlatformSecrets
 from tests.local_services import RedisServer, free_port
 
 START_TIMEOUT_S = 300.0
 API_TOKEN = "speed-bench-token"
-ACTION_TIMEOUT_S = 5.0
 LIFTED_PACING = {"TELEGRAM_PACE_PER_SECOND": "1000", "TELEGRAM_PACE_BURST": "1000"}
 
 
 @dataclass
 class Deployment:
-    """The running processes of one bot: Rasa instances, helpers (action servers), optional Redis."""
+    """The running processes of one bot: Rasa instances (ours run the custom actions inside), optional Redis."""
 
     name: str
     instances: List[ServerProcess]
     ports: List[int]
-    helpers: List[ServerProcess] = field(default_factory=list)
-    action_urls: List[str] = field(default_factory=list)
+    ours: bool = False
     redis: Optional[RedisServer] = None
 
     @property
@@ -50,21 +48,20 @@ class Deployment:
         return [f"http://127.0.0.1:{port}" for port in self.ports]
 
     def memory(self) -> Dict[str, int]:
-        """Resident bytes after the run: per Rasa instance (max), all Rasa instances, helpers, Redis."""
+        """Resident bytes after the run: per Rasa instance (max), all Rasa instances, Redis (no other
+        server process runs: the custom actions are inside Rasa)."""
         rasa = [server.rss_bytes() for server in self.instances]
-        helpers = sum(server.rss_bytes() for server in self.helpers)
         redis = _redis_rss(self.redis)
         return {
             "rasa_per_instance": max(rasa),
             "rasa_total": sum(rasa),
-            "helpers": helpers,
             "redis": redis,
-            "total": sum(rasa) + helpers + redis,
+            "total": sum(rasa) + redis,
         }
 
     def stop(self) -> None:
         """Stop every process of this deployment, Redis last."""
-        for server in [*self.instances, *self.helpers]:
+        for server in self.instances:
             server.stop()
         if self.redis is not None:
             self.redis.stop()
@@ -98,7 +95,7 @@ def start_ours(
     name: str, model: Path, run_dir: Path, instance_count: int, telegram_api_url: str, secrets: PlatformSecrets
 ) -> Deployment:
     """Our assistant with `instance_count` Rasa instances (2 adds Redis for locks and dedupe), in an
-    emptied `run_dir`; action servers are up when it returns, Rasa instances still starting."""
+    emptied `run_dir`; the Rasa instances are still starting when it returns."""
     fresh_folder(run_dir)
     env = clean_environment({
         "BRIGHTWAY_DB_URL": f"sqlite:///{run_dir / 'brightway.db'}",
@@ -107,7 +104,7 @@ def start_ours(
         "TELEGRAM_API_BASE_URL": telegram_api_url,
         **LIFTED_PACING,
     })
-    deployment = Deployment(name, [], [])
+    deployment = Deployment(name, [], [], ours=True)
     try:
         lock_store = None
         if instance_count > 1:
@@ -129,7 +126,7 @@ def start_ours(
 def wait_until_serving(deployment: Deployment) -> None:
     """Block until every instance of `deployment` is ready (model loaded, stores answering)."""
     for server, url in zip(deployment.instances, deployment.urls):
-        if deployment.helpers:
+        if deployment.ours:
             wait_until(server, lambda url=url: http_ok(f"{url}/webhooks/health/ready"), START_TIMEOUT_S)
         else:
             hello = b'{"sender": "speed-bench-warmup", "message": "hi"}'
@@ -143,18 +140,10 @@ def _start_instance(
     deployment: Deployment, index: int, model: Path, run_dir: Path, env: Dict[str, str],
     lock_store: Optional[Dict[str, object]],
 ) -> None:
-    """Start instance `index`'s action server (waiting for it), then its `rasa run` (not waiting)."""
-    actions_port, rasa_port = free_port(), free_port()
-    actions = spawn(
-        f"action server {index} ({deployment.name})",
-        [*PRIVATE_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-        env, run_dir / f"actions-{index}.log",
-    )
-    deployment.helpers.append(actions)
-    deployment.action_urls.append(f"http://127.0.0.1:{actions_port}/webhook")
-    wait_until(actions, lambda: http_ok(f"http://127.0.0.1:{actions_port}/health"), START_TIMEOUT_S)
+    """Start instance `index`'s `rasa run` (not waiting), its custom actions in process as `make run` has them."""
+    rasa_port = free_port()
     endpoints = write_endpoints(
-        REPO_ROOT / "endpoints.yml", run_dir / f"endpoints-{index}.yml", actions_port, run_dir,
+        REPO_ROOT / "endpoints.yml", run_dir / f"endpoints-{index}.yml", 0, run_dir,
         f"http://127.0.0.1:{rasa_port}/webhooks/action_gateway/webhook",
     )
     if lock_store is not None:
@@ -164,10 +153,8 @@ def _start_instance(
     credentials = run_dir / f"credentials-{index}.yml"
     credentials.write_text(yaml.safe_dump({
         "channels.rest_guard.GuardedRestInput": None,
-        "bot.server.health.HealthInput": None,
-        "bot.server.action_gateway.ActionGatewayInput": {
-            "url": f"http://127.0.0.1:{actions_port}/webhook", "timeout_seconds": ACTION_TIMEOUT_S,
-        },
+        HEALTH_CHANNEL: None,
+        ACTION_GATEWAY: {"actions_module": "actions", "timeout_seconds": DEFAULT_ACTION_TIMEOUT},
         "channels.telegram.TelegramInput": CHANNEL_CREDENTIALS["channels.telegram.TelegramInput"],
     }), encoding="utf-8")
     command = [

@@ -14,7 +14,7 @@ STAGES = [
     ("frustration", "  of which frustration scoring (FrustrationClassifier.process)"),
     ("policies", "policies (predict next action), incl. handoff policy"),
     ("handoff_policy", "  of which HandoffPolicy"),
-    ("custom_action", "custom actions (RemoteAction.run: request, HTTP, checks)"),
+    ("custom_action", "custom actions (RemoteAction.run: request, gateway, action code, checks)"),
     ("action_request", "  of which building the request (whole tracker as JSON)"),
     ("action_validation", "  of which jsonschema check of the answer (Rasa 3.6)"),
     ("response_action", "responses (utter_*)"),
@@ -79,6 +79,7 @@ def instrument(clock: StageClock) -> None:
 
     from bot.handoff.policy import HandoffPolicy
     from bot.nlu.frustration_classifier import FrustrationClassifier
+    from bot.server.tracker_store import LoudSQLTrackerStore
 
     wrap(MessageProcessor, "parse_message", "nlu", clock)
     wrap(MessageProcessor, "_predict_next_with_tracker", "policies", clock)
@@ -88,5 +89,7 @@ def instrument(clock: StageClock) -> None:
     wrap(ActionBotResponse, "run", "response_action", clock)
     wrap(SQLTrackerStore, "_retrieve", "tracker_retrieve", clock)
     wrap(SQLTrackerStore, "save", "tracker_save", clock)
+    wrap(LoudSQLTrackerStore, "_retrieve", "tracker_retrieve", clock)
+    wrap(LoudSQLTrackerStore, "save", "tracker_save", clock)
     wrap(FrustrationClassifier, "process", "frustration", clock)
     wrap(HandoffPolicy, "predict_action_probabilities", "handoff_policy", clock)

@@ -6,8 +6,9 @@ exactly as `python -m MODULE ARGS...` would, after the start-up steps every proc
 log records are cleaned of customer data (`bot.server.log_privacy`); library loggers and warnings are
 quiet at the default level (`bot.server.library_logging`); for Rasa, custom-action answers are checked
 with a validator built once (`bot.server.answer_check`), calls to the server's own action gateway
-skip HTTP (`bot.server.direct_action_calls`) and event classes are found by name in an index
-(`bot.server.event_types`).
+skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in an index
+(`bot.server.event_types`) and prediction graphs run node after node without dask's scheduler
+(`bot.server.graph_runner`).
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import direct_action_calls
         from bot.server import answer_check as action_answer_check
         from bot.server import event_types
+        from bot.server import graph_runner
 
         action_answer_check.install()
         direct_action_calls.install()
         event_types.install()
+        graph_runner.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0

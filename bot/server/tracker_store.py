@@ -6,26 +6,39 @@ failing database call is first retried for a few seconds (a PostgreSQL restart o
 if it still fails it is logged as an error, counted in `failures` and reported by readiness
 (`bot/server/health.py`), and a conversation whose history could not be read is never saved over.
 
+One read and one append per turn: Rasa's save counts the conversation's stored events again
+(a second query on the conversation) and writes each new event through the ORM. Here a save of a
+tracker this store read or wrote appends just its new events (`bot/server/stored_events.py`) in
+one transaction and one INSERT statement, without reading; a tracker it does not know (one built
+from an HTTP request, or after a failed read) still goes through Rasa's count. One instance at a
+time works on a conversation (the lock store), as for Rasa's own save. Reads run Rasa's query
+for the `data` column only, without building ORM objects.
+
 Configured in endpoints: `tracker_store: type: bot.server.tracker_store.LoudSQLTrackerStore` with the
-same keys as Rasa's `SQL` store (`url` may be a full `postgresql://` URL) plus `retry_seconds`.
-On SQLite (the local default) it also writes in WAL mode through a pooled connection.
+same keys as Rasa's `SQL` store (`url` may be a full `postgresql://` URL) plus `retry_seconds` and
+`lean` (false: Rasa's own queries for every read and save). On SQLite (the local default) it also
+writes in WAL mode through a pooled connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Optional, Set, TypeVar
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import exc as sa_exc
 
 from bot.records.database import create_sqlite_engine_for_small_writes, sqlite_file_path
+from bot.server.stored_events import StoredEvents
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,16 +77,20 @@ class StoreFailures:
 class LoudSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` that retries transient database errors, then fails loudly and safely."""
 
-    def __init__(self, retry_seconds: float = 5.0, **kwargs: Any) -> None:
-        """Accept Rasa's `SQL` tracker store keys plus `retry_seconds` (how long to ride out errors).
+    def __init__(self, retry_seconds: float = 5.0, lean: bool = True, **kwargs: Any) -> None:
+        """Accept Rasa's `SQL` tracker store keys plus `retry_seconds` (how long to ride out errors)
+        and `lean` (read without the ORM, append a known tracker's new events without reading;
+        false: Rasa's own queries).
 
         On a SQLite file, Rasa's engine is replaced by a pooled one in WAL mode: Rasa's opens the
         file again and syncs it to disk for every save, several milliseconds of each bot turn.
         """
         super().__init__(**kwargs)
         self.retry_seconds = float(retry_seconds)
+        self.lean = bool(lean)
         self.failures = StoreFailures()
         self._unread: Set[str] = set()
+        self._stored = StoredEvents()
         url = str(self.engine.url)
         if sqlite_file_path(url) is not None:
             self.engine.dispose()
@@ -90,6 +107,27 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         parent = super(LoudSQLTrackerStore, self).retrieve_full_tracker
         return await self._read("retrieve_full_tracker", conversation_id, lambda: parent(conversation_id))
 
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        """Rasa's read (the latest session, or all), selecting only the events' JSON."""
+        if not self.lean:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        events = self.SQLEvent.__table__.c
+        query = sa.select(events.data).where(events.sender_id == sender_id)
+        if not fetch_events_from_all_sessions:
+            session_start = (
+                sa.select(sa.func.max(events.timestamp))
+                .where(events.sender_id == sender_id, events.type_name == SessionStarted.type_name)
+                .scalar_subquery()
+            )
+            query = query.where(sa.or_(events.timestamp >= session_start, session_start.is_(None)))
+        with self.engine.connect() as connection:
+            stored = [json.loads(data) for data in connection.execute(query.order_by(events.id)).scalars()]
+        if self.domain and stored:
+            return DialogueStateTracker.from_dict(sender_id, stored, self.domain.slots)
+        return None
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store new events; refuse when this conversation's history could not be read just before."""
         if tracker.sender_id in self._unread:
@@ -100,8 +138,17 @@ class LoudSQLTrackerStore(SQLTrackerStore):
             )
             self.failures.record("save", error)
             raise error
-        parent = super(LoudSQLTrackerStore, self).save
-        await self._with_retries("save", lambda: parent(tracker))
+        new_events = self._stored.unstored(tracker) if self.lean else None
+        if new_events is None:
+            self._stored.forget(tracker.sender_id)
+            parent = super(LoudSQLTrackerStore, self).save
+            await self._with_retries("save", lambda: parent(tracker))
+            return
+        if new_events:
+            if self.event_broker is not None:
+                await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+            await self._with_retries("save", lambda: self._append(tracker.sender_id, new_events))
+        self._stored.mark_stored(tracker)
 
     async def keys(self) -> Iterable[str]:
         """All conversation ids."""
@@ -121,6 +168,25 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         except sa_exc.SQLAlchemyError:
             return False
 
+    async def _append(self, sender_id: str, events: List[Event]) -> None:
+        """Insert `events` as rows of Rasa's `events` table, all in one transaction and statement."""
+        rows = [self._row(sender_id, event) for event in events]
+        with self.engine.begin() as connection:
+            connection.execute(self.SQLEvent.__table__.insert(), rows)
+
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> Dict[str, Any]:
+        """The row Rasa's own save writes for `event` (same columns, same JSON)."""
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
+
     async def _read(
         self, operation: str, conversation_id: str, read: Callable[[], Awaitable[Optional[DialogueStateTracker]]]
     ) -> Optional[DialogueStateTracker]:
@@ -128,8 +194,13 @@ class LoudSQLTrackerStore(SQLTrackerStore):
             tracker = await self._with_retries(operation, read)
         except Exception:
             self._unread.add(conversation_id)
+            self._stored.forget(conversation_id)
             raise
         self._unread.discard(conversation_id)
+        if tracker is None:
+            self._stored.mark_absent(conversation_id)
+        else:
+            self._stored.mark_stored(tracker)
         return tracker
 
     async def _with_retries(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:

@@ -1,13 +1,14 @@
-"""`rasa test core` on tests/test_stories.yml with the trained model: every story passes."""
+"""`rasa test core` on tests/test_stories.yml with the trained model, started as our servers start
+Rasa (`bot.server.entry`: the same graph runner and start-up steps): every story passes."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from bot.launcher.processes import PRIVATE_LOGS
 from bot.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.slow
 def test_conversation_stories_pass(trained_model: Path, tmp_path: Path) -> None:
     result = subprocess.run(
         [
-            sys.executable, "-m", "rasa", "test", "core",
+            *PRIVATE_LOGS, "rasa", "test", "core",
             "--model", str(trained_model),
             "--stories", str(REPO_ROOT / "tests" / "test_stories.yml"),
             "--out", str(tmp_path),

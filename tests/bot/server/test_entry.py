@@ -7,6 +7,7 @@ import sys
 from typing import Any, Dict, List
 
 import pytest
+import rasa.core.processor
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
@@ -33,6 +34,7 @@ def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     monkeypatch.setattr(event_types, "_rasa_resolver", event_types._rasa_resolver)
+    monkeypatch.setattr(rasa.core.processor, "DaskGraphRunner", rasa.core.processor.DaskGraphRunner)
     return original
 
 

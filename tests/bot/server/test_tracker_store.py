@@ -16,6 +16,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.server.tracker_store import LoudSQLTrackerStore, inner_tracker_store
+from tests.bot.server.tracker_store_turns import DOMAIN as TURNS_DOMAIN
+from tests.bot.server.tracker_store_turns import as_dicts, statements, stored_rows
+from tests.bot.server.tracker_store_turns import turn as turn_on
 from tests.local_services import PostgresServer
 from tests.service_fixtures import own_postgres_server, service_root  # noqa: F401  (fixtures)
 
@@ -124,3 +127,32 @@ def test_a_conversation_that_could_not_be_read_is_not_saved_over(
     assert store.failures.count == 2
     saved(store, "c4", history + turn("fourth", "ok"))
     assert stored_texts(store, "c4") == ["first", "second", "third", "fourth"]
+
+
+def test_a_turn_on_postgres_is_one_read_and_one_append(store: LoudSQLTrackerStore) -> None:
+    store.domain = TURNS_DOMAIN
+    turn_on(store, "p1", "hello")
+
+    with statements(store) as seen:
+        tracker = turn_on(store, "p1", "how much is the speaker?")
+
+    assert seen == ["SELECT", "INSERT"]
+    assert len(stored_rows(store, "p1")) == 8 + 5
+    assert tracker.get_slot("product") == "speaker"
+
+
+def test_two_instances_on_postgres_taking_turns_store_each_event_once(store: LoudSQLTrackerStore) -> None:
+    store.domain = TURNS_DOMAIN
+    second = TrackerStore.create(
+        EndpointConfig(type="bot.server.tracker_store.LoudSQLTrackerStore", url=str(store.engine.url)), domain=TURNS_DOMAIN
+    )
+    try:
+        texts = [f"message {number}" for number in range(6)]
+        for number, text in enumerate(texts):
+            last = turn_on((store, second)[number % 2], "p2", text)
+        reloaded = asyncio.run(second.retrieve("p2"))
+        assert reloaded is not None and as_dicts(reloaded) == as_dicts(last)
+        assert [e.text for e in reloaded.events if isinstance(e, UserUttered)] == texts
+        assert len(stored_rows(store, "p2")) == 3 + 5 * len(texts)
+    finally:
+        second.engine.dispose()
