@@ -108,11 +108,6 @@ class FrustrationClassifier(GraphComponent):
 
 def _embeddings(texts: Sequence[str], known: Dict[str, Optional[np.ndarray]]) -> np.ndarray:
     """Rows for `texts`: the pipeline's embedding where a training message had one, the rest encoded in one batch."""
-    rows = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
-    missing = [index for index, text in enumerate(texts) if known.get(text) is None]
-    for index, text in enumerate(texts):
-        if known.get(text) is not None:
-            rows[index] = known[text]
-    if missing:
-        rows[missing] = shared_encoder().encode([texts[index] for index in missing])
-    return rows
+    missing = list(dict.fromkeys(text for text in texts if known.get(text) is None))
+    vectors = {**known, **dict(zip(missing, shared_encoder().encode(missing)))} if missing else known
+    return np.array([vectors[text] for text in texts], dtype=np.float32).reshape(len(texts), EMBEDDING_DIMENSIONS)

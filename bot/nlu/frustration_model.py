@@ -24,8 +24,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from bot.log_odds import log_odds, sigmoid
-from bot.nlu.sentence_encoder import shared_encoder
 from bot.nlu.frustration_corpus import LabelledText
+from bot.nlu.sentence_encoder import shared_encoder
 from bot.nlu.tfidf_dot import TfidfDot
 
 _SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
