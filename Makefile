@@ -58,4 +58,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.txt
 
 clean:
-	rm -rf var models .rasa
+	rm -rf var models .rasa .cache

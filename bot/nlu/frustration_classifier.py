@@ -58,11 +58,11 @@ class FrustrationClassifier(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Retrain when data/frustration, a training option or the model code's version changes.
+        """Retrain when data/frustration, a training option, the encoder or the model code's version changes.
 
         Rasa itself watches none of them: it fingerprints only data/nlu and config.yml.
         """
-        return f"{data_fingerprint()}:{TrainingOptions()!r}:{MODEL_VERSION}"
+        return f"{data_fingerprint()}:{TrainingOptions()!r}:{shared_encoder().identity}:{MODEL_VERSION}"
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on GoEmotions, our frustrated and calm examples and the NLU examples; save.

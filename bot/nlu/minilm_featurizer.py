@@ -67,6 +67,11 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         """The component; it has nothing to train or save."""
         return cls(config, execution_context)
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """Re-embed the training data when the encoder network changes (Rasa only sees this config)."""
+        return shared_encoder().identity
+
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Embed every training example with text, in batches."""
         self._add_features(training_data.training_examples)

