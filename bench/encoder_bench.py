@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -23,11 +24,12 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import numpy as np  # noqa: E402
 
+from bench.speed.processes import resident_bytes  # noqa: E402
+
 
 def measure(network: str, texts: List[str], rounds: int) -> Dict[str, object]:
     """In this process: load one network, time every text `rounds` times, return figures and embeddings."""
     import onnxruntime
-    import psutil
     from tokenizers import Tokenizer
 
     from bot.nlu.encoder_quantization import quantized_model_file
@@ -39,10 +41,9 @@ def measure(network: str, texts: List[str], rounds: int) -> Dict[str, object]:
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    process = psutil.Process()
-    before = process.memory_info().rss
+    before = resident_bytes(os.getpid())
     session = onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
-    grown = process.memory_info().rss - before
+    grown = resident_bytes(os.getpid()) - before
 
     def embed(text: str) -> np.ndarray:
         ids = np.asarray([tokenizer.encode(text).ids], dtype=np.int64)
@@ -65,7 +66,7 @@ def measure(network: str, texts: List[str], rounds: int) -> Dict[str, object]:
         "p50_ms": float(np.percentile(timings, 50)),
         "p95_ms": float(np.percentile(timings, 95)),
         "session_rss_mb": grown / 2**20,
-        "process_rss_mb": process.memory_info().rss / 2**20,
+        "process_rss_mb": resident_bytes(os.getpid()) / 2**20,
         "embeddings": np.vstack(rows).tolist(),
     }
 
