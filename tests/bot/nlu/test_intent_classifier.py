@@ -103,4 +103,48 @@ def test_model_saved_by_rasas_classifier_still_loads(trained, tmp_path: Path) ->
     old.train(featurizer.training_data)
     loaded = BlankSafeLogisticRegressionClassifier.load(CONFIG, storage, Resource("old"), context)
     expected = old.process(featurizer.messages(UNSEEN))
-    assert [m.get("intent") for m in loaded.process(featurizer.messages(UNSEEN))] == [m.get("intent") for m in expected]
+    got = loaded.process(featurizer.messages(UNSEEN))
+    assert [m.get("intent")["name"] for m in got] == [m.get("intent")["name"] for m in expected]
+    np.testing.assert_allclose(
+        [m.get("intent")["confidence"] for m in got], [m.get("intent")["confidence"] for m in expected], rtol=1e-12)
+
+
+def add_dense_sentence_feature(messages: List[Message], seed: int) -> None:
+    """Give each message a 4-number dense sentence feature, as the MiniLM featurizer adds its embedding."""
+    from rasa.shared.nlu.training_data.features import Features
+
+    generator = np.random.default_rng(seed)
+    for message in messages:
+        message.add_features(Features(generator.normal(size=(1, 4)), "sentence", "text", "dense_test"))
+
+
+@pytest.mark.parametrize("solver", ["liblinear", "lbfgs"])
+def test_scores_without_the_stacked_matrix_equal_rasas(tmp_path: Path, solver: str) -> None:
+    storage = LocalModelStorage(tmp_path)
+    featurizer = Featurizer(storage)
+    add_dense_sentence_feature(featurizer.training_data.training_examples, seed=1)
+    classifier = BlankSafeLogisticRegressionClassifier.create(
+        {**BlankSafeLogisticRegressionClassifier.get_default_config(), "solver": solver},
+        storage, Resource("intents"), ExecutionContext(GraphSchema({}), "intents"))
+    classifier.train(featurizer.training_data)
+    ours = featurizer.messages(UNSEEN + ["zzz qqq"])
+    rasas = featurizer.messages(UNSEEN + ["zzz qqq"])
+    add_dense_sentence_feature(ours, seed=2)
+    add_dense_sentence_feature(rasas, seed=2)
+    classifier.process(ours)
+    LogisticRegressionClassifier.process(classifier, rasas)
+    for mine, theirs in zip(ours, rasas):
+        assert mine.get("intent")["name"] == theirs.get("intent")["name"]
+        assert [entry["name"] for entry in mine.get("intent_ranking")] == [
+            entry["name"] for entry in theirs.get("intent_ranking")]
+        np.testing.assert_allclose(
+            [entry["confidence"] for entry in mine.get("intent_ranking")],
+            [entry["confidence"] for entry in theirs.get("intent_ranking")], rtol=1e-12)
+
+
+def test_a_message_with_other_features_than_the_model_is_refused(trained) -> None:
+    featurizer, _, classifier = trained
+    messages = featurizer.messages(["refund please"])
+    add_dense_sentence_feature(messages, seed=3)
+    with pytest.raises(ValueError, match="sentence features"):
+        classifier.process(messages)
