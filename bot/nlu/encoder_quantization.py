@@ -23,6 +23,10 @@ DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "encoder"
 CACHE_DIR_VARIABLE = "BOT_ENCODER_CACHE_DIR"
 
 
+class EncoderBuildError(RuntimeError):
+    """The int8 encoder could not be built where it is kept (usually a folder that is not writable)."""
+
+
 def cache_dir() -> Path:
     """Where built encoders are kept: `$BOT_ENCODER_CACHE_DIR`, else the project's `.cache/encoder`."""
     configured = os.environ.get(CACHE_DIR_VARIABLE, "").strip()
@@ -77,5 +81,11 @@ def quantized_model_file(source: Path, source_sha256: str) -> Path:
     target = cache_dir() / built_model_name(source_sha256)
     if not target.is_file():
         logger.info("Building the int8 sentence encoder once for this machine (a few seconds): %s", target)
-        build_quantized_model(source, target)
+        try:
+            build_quantized_model(source, target)
+        except OSError as error:
+            raise EncoderBuildError(
+                f"Could not write the int8 sentence encoder to {target.parent} ({error}); "
+                f"set {CACHE_DIR_VARIABLE} to a writable folder."
+            ) from error
     return target

@@ -73,12 +73,12 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         return shared_encoder().identity
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Embed every training example with text, in batches."""
+        """Embed every training example with text."""
         self._add_features(training_data.training_examples)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Embed the incoming messages (one batch)."""
+        """Embed the incoming messages."""
         self._add_features(messages)
         return messages
 

@@ -12,6 +12,7 @@ from tokenizers import Tokenizer
 
 from bot.nlu.encoder_quantization import (
     CACHE_DIR_VARIABLE,
+    EncoderBuildError,
     build_quantized_model,
     built_model_name,
     cache_dir,
@@ -87,3 +88,11 @@ def test_the_build_is_kept_in_the_cache_and_not_redone(monkeypatch: pytest.Monke
 def test_the_name_changes_with_the_source_file() -> None:
     assert built_model_name("a" * 64) != built_model_name("b" * 64)
     assert MODEL_SHA256[:16] in built_model_name(MODEL_SHA256)
+
+
+def test_a_folder_that_cannot_be_written_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(blocked))
+    with pytest.raises(EncoderBuildError, match=CACHE_DIR_VARIABLE):
+        quantized_model_file(model_file(), MODEL_SHA256)
