@@ -29,6 +29,7 @@ UPGRADE_COMMAND = ".venv/bin/python -m alembic upgrade head"
 # Every version of the project created this table, so a database that has it but no Alembic
 # version was made before migrations existed (and may have older table shapes).
 PRE_MIGRATION_MARKER = "handoffs"
+SCHEMA_LOCK_KEY = 734_201_460  # any fixed number: the advisory lock every instance takes to prepare the schema
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,28 @@ def is_new_database(connection: Connection) -> bool:
     return current_revision(connection) is None and not sa.inspect(connection).has_table(PRE_MIGRATION_MARKER)
 
 
+def hold_schema_lock(connection: Connection) -> None:
+    """Let one process at a time look at and create the schema, until this transaction ends.
+
+    Without it, two instances starting on one new database both found it empty; one created the
+    tables, the other then saw tables without a migration stamp and refused the database as "from
+    before migrations". SQLite: the transaction takes the write lock now (waiting up to the
+    engine's timeout) instead of at its first write, so its DDL is part of it too. PostgreSQL: a
+    transaction-scoped advisory lock.
+    """
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif dialect == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})")
+
+
 def prepare_schema(engine: Engine, schema: sa.MetaData) -> None:
     """Create `schema` in a new database (stamped at the newest migration), add missing tables to
     a current one, and raise `SchemaOutdatedError` for a database at any other revision."""
     head = head_revision()
     with engine.begin() as connection:
+        hold_schema_lock(connection)
         revision = current_revision(connection)
         if revision == head:
             schema.create_all(connection)

@@ -3,8 +3,11 @@ migration, databases from older versions are refused with what to run, and upgra
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.synchronize
 import sqlite3
 from pathlib import Path
+from typing import List
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +22,9 @@ from bot.records.schema_migrations import alembic_config, current_revision, head
 from bot.records.tables import load_table_definitions
 from review_app.handoffs.digest import HandoffDigests, handoff_terms_table
 from review_app.handoffs.queries import HandoffFilter, HandoffQueries
+from tests.local_services import PostgresServer
 from tests.pre_migration_store import build_pre_migration_store, table_columns
+from tests.service_fixtures import postgres_server, service_root  # noqa: F401  (pytest fixtures)
 
 
 def revision_of(url: str) -> object:
@@ -145,3 +150,44 @@ def test_a_database_made_before_migrations_in_todays_shape_is_adopted(tmp_path: 
         assert compare_metadata(MigrationContext.configure(connection), load_table_definitions()) == []
     create_schema(engine)
     engine.dispose()
+
+
+def start_on(url: str, barrier: "multiprocessing.synchronize.Barrier", results: "multiprocessing.Queue[str]") -> None:
+    """One instance's start: wait for the others, then prepare the schema; report 'ok' or the error's name."""
+    engine = create_database_engine(url)
+    barrier.wait()
+    try:
+        create_schema(engine)
+        results.put("ok")
+    except Exception as error:  # the test reports whatever went wrong in the other process
+        results.put(f"{type(error).__name__}: {error}")
+    finally:
+        engine.dispose()
+
+
+def start_at_once(url: str, instances: int = 4) -> List[str]:
+    """`instances` processes preparing the schema of one database at the same moment, as a scaled-out start does."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(instances)
+    results = context.Queue()
+    processes = [context.Process(target=start_on, args=(url, barrier, results)) for _ in range(instances)]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=60) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+    return outcomes
+
+
+def test_instances_starting_together_on_a_new_sqlite_file_all_start(tmp_path: Path) -> None:
+    for attempt in range(3):
+        url = f"sqlite:///{tmp_path}/together-{attempt}.db"
+        assert start_at_once(url) == ["ok"] * 4
+        assert revision_of(url) == head_revision()
+
+
+def test_instances_starting_together_on_a_new_postgres_database_all_start(postgres_server: PostgresServer) -> None:
+    for attempt in range(2):
+        url = postgres_server.create_database(f"together_{attempt}")
+        assert start_at_once(url) == ["ok"] * 4
+        assert revision_of(url) == head_revision()
