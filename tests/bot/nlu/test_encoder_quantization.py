@@ -6,9 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime
 import pytest
-from tokenizers import Tokenizer
 
 from bot.nlu.encoder_quantization import (
     CACHE_DIR_VARIABLE,
@@ -18,7 +16,8 @@ from bot.nlu.encoder_quantization import (
     cache_dir,
     quantized_model_file,
 )
-from bot.nlu.sentence_encoder import MODEL_SHA256, TOKENIZER_FILE, model_file
+from bot.nlu.sentence_encoder import MODEL_SHA256, SentenceEncoder, model_file
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -38,17 +37,8 @@ TEXTS = [
 
 
 def embeddings(model: Path) -> np.ndarray:
-    """Mean-pooled unit-length embeddings of TEXTS from a model file, one text per run."""
-    tokenizer = Tokenizer.from_file(str(TOKENIZER_FILE))
-    tokenizer.no_padding()
-    session = onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
-    rows = []
-    for text in TEXTS:
-        ids = np.asarray([tokenizer.encode(text).ids], dtype=np.int64)
-        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-        pooled = session.run(None, feed)[0][0].mean(axis=0)
-        rows.append(pooled / np.linalg.norm(pooled))
-    return np.vstack(rows)
+    """Unit-length embeddings of TEXTS from `SentenceEncoder` running the network in `model`."""
+    return SentenceEncoder(model_file(), network=model).encode(TEXTS)
 
 
 def test_the_built_network_multiplies_int8_weights_and_keeps_no_float_matrices(built: Path) -> None:
