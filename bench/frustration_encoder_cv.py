@@ -46,8 +46,8 @@ class CachedEmbeddings:
 
 
 def figures(result: FitResult) -> tuple[float, float, float, float]:
-    """F1, precision, recall and calm-flagged share of the out-of-fold predictions at the chosen cut."""
-    predicted = result.out_of_fold >= result.model.threshold
+    """F1, precision, recall and calm-flagged share of the out-of-fold scores at the operating point (0.5)."""
+    predicted = result.out_of_fold_scores >= 0.5
     positives = np.array([example.frustrated for example in result.in_domain], dtype=bool)
     true_positive = float(np.sum(predicted & positives))
     precision = true_positive / max(float(np.sum(predicted)), 1.0)

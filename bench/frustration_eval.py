@@ -84,13 +84,11 @@ def handed_off_first(model: FrustrationModel, texts: Sequence[str], threshold: f
 
 def per_category_report(result: FitResult, threshold: float) -> str:
     """Out-of-fold catch rate of each category of our frustrated texts, flag rate of each calm one."""
-    model = result.model
     lines = [f"{'category (out-of-fold)':28s} {'frustrated':>10s} {'flagged':>8s} {'of':>5s} {'share':>6s}"]
     by_group: dict[tuple[str, bool], list[float]] = {}
-    for example, probability in zip(result.in_domain, result.out_of_fold):
-        by_group.setdefault((example.group, example.frustrated), []).append(float(probability))
-    for (group, frustrated), probabilities in sorted(by_group.items(), key=lambda item: (not item[0][1], item[0][0])):
-        scores = model.scores_from_probabilities(probabilities)
+    for example, score in zip(result.in_domain, result.out_of_fold_scores):
+        by_group.setdefault((example.group, example.frustrated), []).append(float(score))
+    for (group, frustrated), scores in sorted(by_group.items(), key=lambda item: (not item[0][1], item[0][0])):
         flagged = sum(score >= threshold for score in scores)
         label = "yes" if frustrated else "no"
         lines.append(f"{group:28s} {label:>10s} {flagged:8d} {len(scores):5d} {flagged / len(scores):6.1%}")

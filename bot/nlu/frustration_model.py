@@ -3,10 +3,12 @@
 The first stage learns what anger sounds like from GoEmotions; its log-odds become one feature
 of the second stage, which learns from our own customer-service texts (frustrated messages,
 calm problem reports, the NLU examples) when a message is frustration and when it is only a
-problem. Both use word 1-2-grams, character 3-5-grams and a shouting feature; the second stage
-also reads the message's MiniLM sentence embedding (`bot.nlu.sentence_encoder`), the one the NLU
-pipeline already made for the intent classifier.
-`fit` also chooses the decision threshold from out-of-fold predictions on the training data
+problem. The first stage uses word 1-2-grams; the second word 1-2-grams, character 3-5-grams, a
+shouting feature and the message's MiniLM sentence embedding (`bot.nlu.sentence_encoder`), the one
+the NLU pipeline already made for the intent classifier. A domain gate on that embedding
+(`bot.nlu.domain_gate`) lets the first stage decide the texts that read like general chat rather
+than a customer-service message, which the second stage never learnt.
+`fit` also chooses each stage's decision threshold from held-out predictions on the training data
 (never on an evaluation file) and folds it into the score: `score()` returns 0.5 at the chosen
 threshold, so `frustration.threshold: 0.5` in settings.yml means "the trained operating point".
 """
@@ -21,9 +23,10 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from bot.log_odds import log_odds, sigmoid
+from bot.nlu.domain_gate import DomainGate, out_of_fold_shares
 from bot.nlu.frustration_corpus import LabelledText
 from bot.nlu.sentence_encoder import shared_encoder
 from bot.nlu.tfidf_dot import TfidfDot
@@ -31,7 +34,7 @@ from bot.nlu.tfidf_dot import TfidfDot
 _SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _REPEATED_MARKS = re.compile(r"[!?]{2,}")
 # Part of the component's fingerprint: bump it when a change here should make Rasa retrain.
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 # Texts to unit-length sentence embeddings, one row per text.
 Embedder = Callable[[Sequence[str]], np.ndarray]
 
@@ -48,6 +51,10 @@ class TrainingOptions:
     beta: float = 0.5
     seed: int = 14
     embedding_scale: float = 1.0  # 0 leaves the sentence embedding out (bench/frustration_encoder_cv.py)
+    reddit_cut_holdout: float = 0.2  # share of the comments the first stage's own cut is chosen on
+    gate_sample: int = 2000  # Reddit comments the domain gate learns general chat from; 0 = no gate
+    gate_sharpness: float = 2.0  # bench/frustration_gate_cv.py chose these two, training data only
+    gate_offset: float = 2.0
 
 
 def shouting_row(text: str) -> tuple[float, float]:
@@ -111,12 +118,17 @@ class WordFeatures:
 
 
 class RedditAnger:
-    """First stage: log-odds that a text sounds angry or annoyed, learnt from GoEmotions alone."""
+    """First stage: log-odds that a text sounds angry or annoyed, learnt from GoEmotions alone.
 
-    def __init__(self, features: "WordFeatures", classifier: LogisticRegression) -> None:
+    `cut` is the log-odds at which the stage, deciding alone, has its best F1 on comments it
+    did not learn from (a held-out share of the training comments).
+    """
+
+    def __init__(self, features: "WordFeatures", classifier: LogisticRegression, cut: float = 0.0) -> None:
         """Keep the fitted parts."""
         self.features = features
         self.classifier = classifier
+        self.cut = cut
 
     @classmethod
     def fit(cls, corpus: Sequence[LabelledText], options: TrainingOptions) -> tuple["RedditAnger", np.ndarray]:
@@ -136,7 +148,8 @@ class RedditAnger:
             for train_rows, held_out_rows in folds.split(matrix, labels):
                 fold_model = _reddit_stage(options).fit(matrix[train_rows], labels[train_rows])
                 out_of_fold[held_out_rows] = fold_model.decision_function(matrix[held_out_rows])
-        return cls(features, _reddit_stage(options).fit(matrix, labels)), out_of_fold
+        cut = _reddit_cut(matrix, labels, options)
+        return cls(features, _reddit_stage(options).fit(matrix, labels), cut), out_of_fold
 
     def log_odds(self, texts: Sequence[str]) -> np.ndarray:
         """One column: the stage's decision value per text."""
@@ -144,7 +157,7 @@ class RedditAnger:
 
 
 class FrustrationModel:
-    """A fitted model: the Reddit stage, the customer-service stage and the chosen threshold."""
+    """A fitted model: the Reddit stage, the customer-service stage, the chosen threshold and the gate."""
 
     def __init__(
         self,
@@ -153,17 +166,20 @@ class FrustrationModel:
         classifier: LogisticRegression,
         threshold: float,
         embedding_scale: float = 0.0,
+        gate: Optional[DomainGate] = None,
     ) -> None:
         """Keep the parts; `threshold` is on the second stage's probability scale.
 
         The classifier's columns: word and character n-grams, two shouting columns, the Reddit
         log-odds, then (when `embedding_scale` > 0) the sentence embedding times that scale.
+        Without a `gate` the second stage decides every text.
         """
         self.reddit = reddit
         self.features = features
         self.classifier = classifier
         self.threshold = threshold
         self.embedding_scale = embedding_scale
+        self.gate = gate
         self._threshold_logit = log_odds(threshold)
         self._word_names = features.word_names()
         coefficients = classifier.coef_[0]
@@ -187,17 +203,33 @@ class FrustrationModel:
         """The second stage's probability of frustration for each text (embeddings made here if not given)."""
         rows = _stacked(self.features, self.reddit, texts)
         if self.uses_embedding:
-            vectors = shared_encoder().encode(texts) if embeddings is None else embeddings
+            vectors = self._vectors(texts, embeddings)
             rows = sparse.hstack([rows, sparse.csr_matrix(vectors * self.embedding_scale)], format="csr")
         return self.classifier.predict_proba(rows)[:, 1]
 
     def scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[float]:
-        """Scores in [0, 1] with the chosen threshold moved to 0.5."""
-        return self.scores_from_probabilities(self.probabilities(texts, embeddings))
+        """Scores in [0, 1] with each stage's chosen threshold moved to 0.5, the stages weighed by the gate."""
+        if self.uses_embedding:
+            embeddings = self._vectors(texts, embeddings)
+        service = self.scores_from_probabilities(self.probabilities(texts, embeddings))
+        if self.gate is None or embeddings is None:
+            return service
+        shares = self.gate.shares(embeddings)
+        reddit = self.reddit_scores(texts)
+        return [float(s * a + (1.0 - s) * b) for s, a, b in zip(shares, service, reddit)]
+
+    def reddit_scores(self, texts: Sequence[str]) -> List[float]:
+        """The first stage deciding alone: its log-odds with its own cut moved to 0.5."""
+        return [sigmoid(float(value) - self.reddit.cut) for value in self.reddit.log_odds(texts)[:, 0]]
 
     def scores_from_probabilities(self, probabilities: Sequence[float]) -> List[float]:
         """The second stage's probabilities as scores, the chosen threshold moved to 0.5."""
         return [sigmoid(log_odds(float(p)) - self._threshold_logit) for p in probabilities]
+
+    @staticmethod
+    def _vectors(texts: Sequence[str], embeddings: Optional[np.ndarray]) -> np.ndarray:
+        """The given embeddings, or the texts encoded here."""
+        return shared_encoder().encode(texts) if embeddings is None else embeddings
 
     def score_with_signals(
         self, text: str, embedding: Optional[np.ndarray] = None, limit: int = 3
@@ -215,6 +247,7 @@ class FrustrationModel:
             "repeated_punctuation": shouting[1] * self._shouting_weights[1],
             "sounds_angry": reddit * self._reddit_weight,
         }
+        vector = None
         if self.uses_embedding:
             vector = shared_encoder().encode([text])[0] if embedding is None else embedding
             extras["reads_frustrated"] = float(vector @ self._embedding_weights)
@@ -226,6 +259,12 @@ class FrustrationModel:
         pushes = sorted(((value, column) for column, value in words.items() if value > 0.5), reverse=True)
         signals = [str(self._word_names[column]) for _, column in pushes[:limit]]
         signals.extend(name for name, value in extras.items() if value > 1.0)
+        if self.gate is not None and vector is not None:
+            share = self.gate.share(vector)
+            reddit_score = sigmoid(reddit - self.reddit.cut)
+            score = share * score + (1.0 - share) * reddit_score
+            if share < 0.5 and reddit_score >= 0.5 and "sounds_angry" not in signals:
+                signals.append("sounds_angry")
         return score, signals
 
 
@@ -236,11 +275,12 @@ def _stacked(features: TextFeatures, reddit: RedditAnger, texts: Sequence[str]) 
 
 @dataclass(frozen=True)
 class FitResult:
-    """The model and the out-of-fold probabilities of the second stage's training texts.
+    """The model and the out-of-fold probabilities and scores of the second stage's training texts.
 
-    `in_domain` are our own texts (the threshold is chosen on them); `reddit` is the sample of
-    GoEmotions comments the second stage also learnt from, a check that calm small talk is
-    not taken for anger.
+    `in_domain` are our own texts (the threshold is chosen on them); `out_of_fold` holds the second
+    stage's probabilities, `out_of_fold_scores` the model's scores (the gate included, 0.5 = the
+    operating point). `reddit` is the sample of GoEmotions comments the second stage also learnt
+    from, a check that calm small talk is not taken for anger.
     """
 
     model: FrustrationModel
@@ -248,6 +288,7 @@ class FitResult:
     out_of_fold: np.ndarray
     reddit: List[LabelledText]
     reddit_out_of_fold: np.ndarray
+    out_of_fold_scores: np.ndarray
 
 
 def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float) -> float:
@@ -266,6 +307,30 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float)
         if score > best_score:
             best, best_score = float(threshold), score
     return best
+
+
+def _reddit_cut(matrix: sparse.csr_matrix, labels: np.ndarray, options: TrainingOptions) -> float:
+    """The first stage's best-F1 log-odds cut on a held-out share of the comments (one extra fit)."""
+    learn, held_out = train_test_split(
+        np.arange(len(labels)), test_size=options.reddit_cut_holdout, stratify=labels, random_state=options.seed
+    )
+    values = _reddit_stage(options).fit(matrix[learn], labels[learn]).decision_function(matrix[held_out])
+    best, best_f1 = 0.0, -1.0
+    truth = labels[held_out].astype(bool)
+    positives = float(np.sum(truth))
+    for cut in np.unique(np.round(values, 2)):
+        predicted = values >= cut
+        true_positive = float(np.sum(predicted & truth))
+        f1 = 2 * true_positive / (float(np.sum(predicted)) + positives) if true_positive else 0.0
+        if f1 > best_f1:
+            best, best_f1 = float(cut), f1
+    return best
+
+
+def _gate_sample(reddit: Sequence[LabelledText], options: TrainingOptions) -> List[str]:
+    """A fixed random sample of the Reddit comments' texts, general chat for the domain gate."""
+    rows = np.sort(np.random.default_rng(options.seed + 1).permutation(len(reddit))[: options.gate_sample])
+    return [reddit[row].text for row in rows]
 
 
 def _reddit_sample(
@@ -303,22 +368,35 @@ def fit(
         sample_rows = features.transform([example.text for example in sample])
         blocks.append(sparse.hstack([sample_rows, sample_log_odds.reshape(-1, 1)], format="csr"))
     matrix = sparse.vstack(blocks, format="csr")
+    encode = embed or shared_encoder().encode
+    vectors = np.zeros((len(rows), 0))
     if options.embedding_scale > 0:
-        vectors = (embed or shared_encoder().encode)([example.text for example in rows])
+        vectors = encode([example.text for example in rows])
         matrix = sparse.hstack([matrix, sparse.csr_matrix(vectors * options.embedding_scale)], format="csr")
     labels = np.array([example.frustrated for example in rows], dtype=int)
     weights = np.array([1.0] * len(in_domain) + [options.reddit_weight] * len(sample))
     strata = labels * 2 + np.array([example.in_domain for example in rows], dtype=int)
     out_of_fold = np.zeros(len(rows))
     folds = StratifiedKFold(n_splits=options.folds, shuffle=True, random_state=options.seed)
+    ours = len(in_domain)
+    held_out_ours = []
     for train_rows, held_out_rows in folds.split(matrix, strata):
         fold_model = _second_stage(options).fit(matrix[train_rows], labels[train_rows], sample_weight=weights[train_rows])
         out_of_fold[held_out_rows] = fold_model.predict_proba(matrix[held_out_rows])[:, 1]
+        held_out_ours.append(held_out_rows[held_out_rows < ours])
     classifier = _second_stage(options).fit(matrix, labels, sample_weight=weights)
-    ours = len(in_domain)
     threshold = choose_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.beta)
-    model = FrustrationModel(reddit, features, classifier, threshold, options.embedding_scale)
-    return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours:])
+    gate = None
+    scores = np.array(FrustrationModel(reddit, features, classifier, threshold).scores_from_probabilities(out_of_fold[:ours]))
+    if options.embedding_scale > 0 and options.gate_sample > 0:
+        chat = encode(_gate_sample(reddit_all, options))
+        sharpness, offset, seed = options.gate_sharpness, options.gate_offset, options.seed
+        gate = DomainGate.fit(vectors[:ours], chat, sharpness, offset, seed)
+        shares = out_of_fold_shares(vectors[:ours], chat, held_out_ours, sharpness, offset, seed)
+        reddit_scores = 1.0 / (1.0 + np.exp(-(reddit.log_odds([example.text for example in in_domain])[:, 0] - reddit.cut)))
+        scores = shares * scores + (1.0 - shares) * reddit_scores
+    model = FrustrationModel(reddit, features, classifier, threshold, options.embedding_scale, gate)
+    return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours:], scores)
 
 
 def _reddit_stage(options: TrainingOptions) -> LogisticRegression:

@@ -7,12 +7,13 @@ classifier in `bot.nlu.intent_classifier`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict
+from typing import Dict, Optional
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from bot.nlu.domain_gate import DomainGate
 from bot.nlu.frustration_model import FrustrationModel, RedditAnger, TextFeatures, WordFeatures
 
 MODEL_FILE = "frustration_model.npz"
@@ -46,12 +47,32 @@ def _restore_classifier(saved: np.lib.npyio.NpzFile, prefix: str) -> LogisticReg
     return classifier
 
 
+def _gate_arrays(gate: Optional[DomainGate]) -> Dict[str, np.ndarray]:
+    """The domain gate's weights and sharpening, or nothing for a model without a gate."""
+    if gate is None:
+        return {}
+    return {
+        "gate_weights": gate.weights,
+        "gate_settings": np.array([gate.intercept, gate.sharpness, gate.offset], dtype=np.float64),
+    }
+
+
+def _restore_gate(saved: np.lib.npyio.NpzFile) -> Optional[DomainGate]:
+    """The saved domain gate, if the model has one."""
+    if "gate_weights" not in saved.files:
+        return None
+    intercept, sharpness, offset = (float(value) for value in saved["gate_settings"])
+    return DomainGate(saved["gate_weights"], intercept, sharpness, offset)
+
+
 def save_model(model: FrustrationModel, directory: Path) -> None:
     """Write the model's arrays to `directory`."""
     np.savez_compressed(
         directory / MODEL_FILE,
         threshold=np.asarray(model.threshold),
         embedding_scale=np.asarray(model.embedding_scale),
+        reddit_cut=np.asarray(model.reddit.cut),
+        **_gate_arrays(model.gate),
         **_vectorizer_arrays("reddit_words", model.reddit.features.words),
         **_classifier_arrays("reddit", model.reddit.classifier),
         **_vectorizer_arrays("words", model.features.words),
@@ -65,11 +86,13 @@ def load_model(directory: Path) -> FrustrationModel:
     with np.load(directory / MODEL_FILE, allow_pickle=False) as saved:
         reddit_features = WordFeatures()
         _restore_vectorizer(reddit_features.words, saved, "reddit_words")
-        reddit = RedditAnger(reddit_features, _restore_classifier(saved, "reddit"))
+        reddit_cut = float(saved["reddit_cut"]) if "reddit_cut" in saved.files else 0.0
+        reddit = RedditAnger(reddit_features, _restore_classifier(saved, "reddit"), reddit_cut)
         features = TextFeatures(min_df=1)
         _restore_vectorizer(features.words, saved, "words")
         _restore_vectorizer(features.characters, saved, "characters")
         embedding_scale = float(saved["embedding_scale"]) if "embedding_scale" in saved.files else 0.0
         return FrustrationModel(
-            reddit, features, _restore_classifier(saved, "service"), float(saved["threshold"]), embedding_scale
+            reddit, features, _restore_classifier(saved, "service"), float(saved["threshold"]), embedding_scale,
+            _restore_gate(saved),
         )

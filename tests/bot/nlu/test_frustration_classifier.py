@@ -18,6 +18,7 @@ from bot.nlu.frustration_classifier import FRUSTRATION_KEY, FrustrationClassifie
 from bot.nlu.frustration_corpus import FRUSTRATION_DATA, data_fingerprint
 from bot.nlu.frustration_model_store import load_model
 from bot.nlu.minilm_featurizer import MiniLMFeaturizer, message_embedding
+from bot.nlu.sentence_encoder import shared_encoder
 from bot.settings import REPO_ROOT
 from tests.builders import EMOJI_ONLY_TEXT, LONG_TEXT
 
@@ -153,3 +154,24 @@ def test_the_pipelines_embedding_is_used_and_scores_as_one_encoded_here(classifi
     classifier.process([featurized, plain])
     assert featurized.get(FRUSTRATION_KEY) == plain.get(FRUSTRATION_KEY)
     assert "reads_frustrated" in featurized.get(FRUSTRATION_KEY)["signals"]
+
+
+def test_general_chat_is_left_to_the_reddit_stage_and_requests_to_the_service_stage(
+    classifier: FrustrationClassifier, storage: LocalModelStorage
+) -> None:
+    """The domain gate: the customer-service stage never learnt chat about football or films."""
+    with storage.read_from(RESOURCE) as model_dir:
+        model = load_model(model_dir)
+    requests = ["my order hasn't shipped yet, can you check?", "how do I return a kettle that doesn't fit"]
+    chat = "Haha I remember watching that game with my dad, what a finish"
+    assert model.gate is not None
+    vectors = shared_encoder().encode([*requests, chat])
+
+    shares = model.gate.shares(vectors)
+
+    assert shares[:2].min() > 0.9
+    assert shares[2] < 0.5
+    assert model.scores([chat], vectors[2:])[0] == pytest.approx(
+        shares[2] * model.scores_from_probabilities(model.probabilities([chat], vectors[2:]))[0]
+        + (1 - shares[2]) * model.reddit_scores([chat])[0]
+    )
