@@ -25,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
-from bot.log_odds import log_odds, sigmoid
+from bot.log_odds import PROBABILITY_FLOOR, log_odds, sigmoid
 from bot.nlu.domain_gate import DomainGate, out_of_fold_shares
 from bot.nlu.frustration_corpus import LabelledText
 from bot.nlu.sentence_encoder import shared_encoder
@@ -155,6 +155,10 @@ class RedditAnger:
         """One column: the stage's decision value per text."""
         return self.classifier.decision_function(self.features.transform(texts)).reshape(-1, 1)
 
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """The stage deciding alone: scores in [0, 1] with its own cut moved to 0.5."""
+        return 1.0 / (1.0 + np.exp(-(self.log_odds(texts)[:, 0] - self.cut)))
+
 
 class FrustrationModel:
     """A fitted model: the Reddit stage, the customer-service stage, the chosen threshold and the gate."""
@@ -220,7 +224,7 @@ class FrustrationModel:
 
     def reddit_scores(self, texts: Sequence[str]) -> List[float]:
         """The first stage deciding alone: its log-odds with its own cut moved to 0.5."""
-        return [sigmoid(float(value) - self.reddit.cut) for value in self.reddit.log_odds(texts)[:, 0]]
+        return self.reddit.scores(texts).tolist()
 
     def scores_from_probabilities(self, probabilities: Sequence[float]) -> List[float]:
         """The second stage's probabilities as scores, the chosen threshold moved to 0.5."""
@@ -309,6 +313,12 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float)
     return best
 
 
+def log_odds_array(probabilities: np.ndarray) -> np.ndarray:
+    """`bot.log_odds.log_odds` for an array, with the same clipping."""
+    clipped = np.clip(probabilities, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+    return np.log(clipped / (1.0 - clipped))
+
+
 def _reddit_cut(matrix: sparse.csr_matrix, labels: np.ndarray, options: TrainingOptions) -> float:
     """The first stage's best-F1 log-odds cut on a held-out share of the comments (one extra fit)."""
     learn, held_out = train_test_split(
@@ -387,14 +397,13 @@ def fit(
     classifier = _second_stage(options).fit(matrix, labels, sample_weight=weights)
     threshold = choose_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.beta)
     gate = None
-    scores = np.array(FrustrationModel(reddit, features, classifier, threshold).scores_from_probabilities(out_of_fold[:ours]))
+    scores = 1.0 / (1.0 + np.exp(-(log_odds_array(out_of_fold[:ours]) - log_odds(threshold))))
     if options.embedding_scale > 0 and options.gate_sample > 0:
         chat = encode(_gate_sample(reddit_all, options))
         sharpness, offset, seed = options.gate_sharpness, options.gate_offset, options.seed
         gate = DomainGate.fit(vectors[:ours], chat, sharpness, offset, seed)
         shares = out_of_fold_shares(vectors[:ours], chat, held_out_ours, sharpness, offset, seed)
-        reddit_scores = 1.0 / (1.0 + np.exp(-(reddit.log_odds([example.text for example in in_domain])[:, 0] - reddit.cut)))
-        scores = shares * scores + (1.0 - shares) * reddit_scores
+        scores = shares * scores + (1.0 - shares) * reddit.scores([example.text for example in in_domain])
     model = FrustrationModel(reddit, features, classifier, threshold, options.embedding_scale, gate)
     return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours:], scores)
 
