@@ -57,6 +57,23 @@ def figures(result: FitResult) -> tuple[float, float, float, float]:
     return f1, precision, recall, calm_flagged
 
 
+def calm_flagged_at_recall(result: FitResult, recall: float) -> float:
+    """Share of calm texts scored at least as high as the cut that catches `recall` of the frustrated ones."""
+    positives = np.array([example.frustrated for example in result.in_domain], dtype=bool)
+    scores = result.out_of_fold_scores
+    caught = int(np.ceil(recall * np.sum(positives)))
+    cut = np.sort(scores[positives])[::-1][max(caught, 1) - 1]
+    return float(np.sum((scores >= cut) & ~positives)) / max(float(np.sum(~positives)), 1.0)
+
+
+def average_precision(result: FitResult) -> float:
+    """Average precision of the out-of-fold scores (area under the precision-recall curve, no cut)."""
+    from sklearn.metrics import average_precision_score
+
+    positives = [example.frustrated for example in result.in_domain]
+    return float(average_precision_score(positives, result.out_of_fold_scores))
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the comparison and print one line per scale."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -70,12 +87,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     in_domain = [example for example in corpus if example.in_domain]
     frustrated = sum(example.frustrated for example in in_domain)
     print(f"{len(in_domain)} in-domain texts, {frustrated} frustrated; {options.folds}-fold out-of-fold, cut = best F{options.beta}")
-    print(f"{'scale':>6} {'F1':>6} {'P':>6} {'R':>6} {'calm flagged':>12}")
+    print(f"{'scale':>6} {'F1':>6} {'P':>6} {'R':>6} {'calm flagged':>12} {'at R 0.75':>10} {'at R 0.80':>10} {'AP':>6}")
     embeddings = CachedEmbeddings()
     for scale in args.scales:
         result = fit(corpus, dataclasses.replace(options, embedding_scale=scale), embed=embeddings)
         f1, precision, recall, calm = figures(result)
-        print(f"{scale:6.2f} {f1:6.3f} {precision:6.3f} {recall:6.3f} {calm:12.3%}")
+        at_75, at_80 = calm_flagged_at_recall(result, 0.75), calm_flagged_at_recall(result, 0.80)
+        print(f"{scale:6.2f} {f1:6.3f} {precision:6.3f} {recall:6.3f} {calm:12.3%} {at_75:10.3%} {at_80:10.3%} "
+              f"{average_precision(result):6.3f}")
     print(f"encoded the in-domain texts in {embeddings.seconds:.1f} s", file=sys.stderr)
     return 0
 
