@@ -35,6 +35,9 @@ _SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _REPEATED_MARKS = re.compile(r"[!?]{2,}")
 # Part of the component's fingerprint: bump it when a change here should make Rasa retrain.
 MODEL_VERSION = 4
+# Below this score nothing is named as a signal: a calm "thanks!" must not read "reads_frustrated"
+# in a transcript because one feature leaned that way while the whole said calm.
+SIGNALS_FROM_SCORE = 0.1
 # Texts to unit-length sentence embeddings, one row per text.
 Embedder = Callable[[Sequence[str]], np.ndarray]
 
@@ -269,7 +272,7 @@ class FrustrationModel:
             score = share * score + (1.0 - share) * reddit_score
             if share < 0.5 and reddit_score >= 0.5 and "sounds_angry" not in signals:
                 signals.append("sounds_angry")
-        return score, signals
+        return score, signals if score >= SIGNALS_FROM_SCORE else []
 
 
 def _stacked(features: TextFeatures, reddit: RedditAnger, texts: Sequence[str]) -> sparse.csr_matrix:

@@ -86,6 +86,15 @@ def test_the_parse_output_names_what_pushed_the_score_up(classifier: Frustration
     assert scored(classifier, "How much is the Aura speaker?")["signals"] == []
 
 
+@pytest.mark.parametrize("text", ["thanks!", "no", "hi, my parcel hasn't arrived yet"])
+def test_a_calm_message_names_no_signal_in_the_transcript(classifier: FrustrationClassifier, text: str) -> None:
+    """One feature leaning towards frustration is not worth naming when the whole message reads calm."""
+    output = scored(classifier, text)
+
+    assert output["score"] < 0.1
+    assert output["signals"] == []
+
+
 def test_loaded_from_the_model_storage_it_scores_the_same(
     classifier: FrustrationClassifier, storage: LocalModelStorage
 ) -> None:
