@@ -17,7 +17,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Mapping, Optional
 
 import yaml
 
@@ -92,10 +92,12 @@ def start_reference(name: str, model: Path, run_dir: Path) -> Deployment:
 
 
 def start_ours(
-    name: str, model: Path, run_dir: Path, instance_count: int, telegram_api_url: str, secrets: PlatformSecrets
+    name: str, model: Path, run_dir: Path, instance_count: int, telegram_api_url: str, secrets: PlatformSecrets,
+    env_changes: Optional[Mapping[str, Optional[str]]] = None,
 ) -> Deployment:
     """Our assistant with `instance_count` Rasa instances (2 adds Redis for locks and dedupe), in an
-    emptied `run_dir`; the Rasa instances are still starting when it returns."""
+    emptied `run_dir`; the Rasa instances are still starting when it returns. `env_changes` set
+    (or, for None, remove) variables of the Rasa processes' environment after the launcher's own."""
     fresh_folder(run_dir)
     env = clean_environment({
         "BRIGHTWAY_DB_URL": f"sqlite:///{run_dir / 'brightway.db'}",
@@ -104,6 +106,11 @@ def start_ours(
         "TELEGRAM_API_BASE_URL": telegram_api_url,
         **LIFTED_PACING,
     })
+    for variable, value in (env_changes or {}).items():
+        if value is None:
+            env.pop(variable, None)
+        else:
+            env[variable] = value
     deployment = Deployment(name, [], [], ours=True)
     try:
         lock_store = None
