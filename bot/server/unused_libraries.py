@@ -1,11 +1,16 @@
-"""Keeps jax, which Rasa never calls, out of our Rasa processes (66 MB resident per server).
+"""Keeps jax and h5py, which our Rasa processes never call, out of them (about 80 MB resident per server).
 
-TensorFlow 2.12 requires jax and `tensorflow.lite` imports it when it is installed, only for
-`TFLiteConverter.experimental_from_jax` (converting a jax function to TF Lite). TensorFlow wraps
-that import in `except ImportError` and says "Cannot import xla_computation from jax" only if that
-converter is used; Rasa and this project never convert to TF Lite. Loading jax and jaxlib anyway
-costs each Rasa process 66 MB of resident memory and about 0.3 s of start-up
-(`bench/memory_bench.py`, docs/deploy.md "Memory").
+Both are optional imports of TensorFlow, each wrapped in `except ImportError` with a fallback:
+- jax: TensorFlow 2.12 requires it, and `tensorflow.lite` imports it only for
+  `TFLiteConverter.experimental_from_jax` (converting a jax function to TF Lite; without jax that
+  converter says "Cannot import xla_computation from jax"). Neither Rasa nor we convert to TF Lite.
+  66 MB resident and about 0.3 s of start-up.
+- h5py: Keras imports it only to save and load models in the HDF5 format; Rasa saves and loads its
+  TensorFlow models in TensorFlow's own checkpoint format (`save_format="tf"`), and our pipeline
+  has no TensorFlow component. About 12 MB.
+A component that really needs one of them (Rasa's LanguageModelFeaturizer through transformers
+needs h5py) fails at training with ModuleNotFoundError naming it: remove it from
+`UNUSED_LIBRARIES` then. Figures: `bench/memory_bench.py`, docs/deploy.md "Memory".
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import sys
 from typing import Tuple
 
-UNUSED_LIBRARIES: Tuple[str, ...] = ("jax", "jaxlib")
+UNUSED_LIBRARIES: Tuple[str, ...] = ("jax", "jaxlib", "h5py")
 
 
 def keep_out() -> None:
