@@ -7,7 +7,7 @@ Variants change the Rasa process's environment; they run in turns (rotated each 
 drift of the machine affects every variant alike.
 
     .venv/bin/python bench/memory_bench.py --rounds 3 \\
-        --variant "as launched" --variant "glibc defaults:MALLOC_ARENA_MAX=-,MALLOC_TRIM_THRESHOLD_=-"
+        --variant "as launched" --variant "glibc defaults:MALLOC_ARENA_MAX=-"
 
 A variant is `name:VAR=value,VAR=-` (`-` removes the variable); `as launched` changes nothing.
 """
