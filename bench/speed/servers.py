@@ -2,9 +2,10 @@
 
 - The references run `rasa run` with the REST channel only and Rasa's defaults otherwise (in-memory
   tracker store, no action server: the `rasa init` bot has no custom actions).
-- Ours runs as `make run` runs it (same commands, generated endpoints and credentials: SQLite
-  tracker store from `endpoints.yml`, custom actions run inside the Rasa process by the action
-  gateway's `actions_module`, no action server process; log privacy wrapper), with the Telegram
+- Ours runs as `make run` runs it (same commands, the launcher's malloc settings, generated
+  endpoints and credentials: SQLite tracker store from `endpoints.yml`, custom actions run inside
+  the Rasa process by the action gateway's `actions_module`, no action server process; the
+  `bot.server.entry` wrapper, with log privacy and without jax and h5py), with the Telegram
   adapter switched on against a fake Bot API. Two instances share the SQLite files, take
   conversation locks in Redis (`bot.server.lock_store.RedisTicketLockStore`, as in
   `endpoints.production.yml`) and dedupe webhooks in Redis, as docs/deploy.md runs several instances.
@@ -17,12 +18,14 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Mapping, Optional
 
 import yaml
 
 from bench.speed.processes import ServerProcess, clean_environment, http_ok, resident_bytes, spawn, wait_until
-from bot.launcher.processes import ACTION_GATEWAY, DEFAULT_ACTION_TIMEOUT, HEALTH_CHANNEL, PRIVATE_LOGS, write_endpoints
+from bot.launcher.processes import (
+    ACTION_GATEWAY, DEFAULT_ACTION_TIMEOUT, HEALTH_CHANNEL, PRIVATE_LOGS, rasa_environment, write_endpoints,
+)
 from bot.settings import REPO_ROOT
 from tests.fakes.channel_assistant import CHANNEL_CREDENTIALS, PlatformSecrets
 from tests.local_services import RedisServer, free_port
@@ -92,18 +95,25 @@ def start_reference(name: str, model: Path, run_dir: Path) -> Deployment:
 
 
 def start_ours(
-    name: str, model: Path, run_dir: Path, instance_count: int, telegram_api_url: str, secrets: PlatformSecrets
+    name: str, model: Path, run_dir: Path, instance_count: int, telegram_api_url: str, secrets: PlatformSecrets,
+    env_changes: Optional[Mapping[str, Optional[str]]] = None,
 ) -> Deployment:
     """Our assistant with `instance_count` Rasa instances (2 adds Redis for locks and dedupe), in an
-    emptied `run_dir`; the Rasa instances are still starting when it returns."""
+    emptied `run_dir`; the Rasa instances are still starting when it returns. `env_changes` set
+    (or, for None, remove) variables of the Rasa processes' environment after the launcher's own."""
     fresh_folder(run_dir)
-    env = clean_environment({
+    env = rasa_environment(clean_environment({
         "BRIGHTWAY_DB_URL": f"sqlite:///{run_dir / 'brightway.db'}",
         "TELEGRAM_BOT_TOKEN": secrets.telegram_token,
         "TELEGRAM_WEBHOOK_SECRET": secrets.telegram_secret,
         "TELEGRAM_API_BASE_URL": telegram_api_url,
         **LIFTED_PACING,
-    })
+    }))
+    for variable, value in (env_changes or {}).items():
+        if value is None:
+            env.pop(variable, None)
+        else:
+            env[variable] = value
     deployment = Deployment(name, [], [], ours=True)
     try:
         lock_store = None

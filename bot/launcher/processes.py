@@ -34,6 +34,8 @@ DEFAULT_ACTION_TIMEOUT = 5.0
 PRIVATE_LOGS = [sys.executable, "-m", "bot.server.entry", "-m"]
 SQL_TRACKER_STORES = ("SQL", "bot.server.tracker_store.LoudSQLTrackerStore")
 STOP_TIMEOUT = 10.0
+# glibc's malloc in the Rasa process: two arenas instead of up to 8 per core (docs/deploy.md "Memory").
+RASA_MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": "2"}
 
 
 class StartupError(RuntimeError):
@@ -75,6 +77,11 @@ def write_endpoints(
         endpoints["tracker_store"] = tracker
     target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return target
+
+
+def rasa_environment(env: Mapping[str, str]) -> Dict[str, str]:
+    """`env` for a Rasa process: `RASA_MALLOC_SETTINGS` added where `env` does not set them itself."""
+    return {**RASA_MALLOC_SETTINGS, **env}
 
 
 def newest_model(models_dir: Path) -> Optional[Path]:
@@ -234,7 +241,7 @@ class AssistantProcesses:
                     "--endpoints", str(endpoints),
                     "--credentials", str(credentials),
                 ],
-                env,
+                rasa_environment(env),
             )
             wait_until_ready(f"{self.rasa_url}/", rasa, "Rasa server", self._log_path("Rasa server"), timeout)
             self._wait_for_model(rasa, timeout)

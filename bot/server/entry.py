@@ -7,8 +7,9 @@ log records are cleaned of customer data (`bot.server.log_privacy`); library log
 quiet at the default level (`bot.server.library_logging`); for Rasa, custom-action answers are checked
 with a validator built once (`bot.server.answer_check`), calls to the server's own action gateway
 skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in an index
-(`bot.server.event_types`) and prediction graphs run node after node without dask's scheduler
-(`bot.server.graph_runner`).
+(`bot.server.event_types`), prediction graphs run node after node without dask's scheduler
+(`bot.server.graph_runner`), and jax, which TensorFlow would import for nothing Rasa uses, stays
+out (`bot.server.unused_libraries`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
     log_privacy.install()
     library_logging.quiet()
     if args[1] == "rasa":
+        from bot.server import unused_libraries
+
+        unused_libraries.keep_out()  # before the imports below load Rasa and TensorFlow
         from bot.server import direct_action_calls
         from bot.server import answer_check as action_answer_check
         from bot.server import event_types

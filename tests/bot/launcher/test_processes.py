@@ -3,6 +3,7 @@ starts, and a process that never becomes ready is named, with its log, and stopp
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -13,7 +14,9 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from bot.launcher.processes import ACTION_GATEWAY, AssistantProcesses, StartupError, write_endpoints
+from bot.launcher.processes import (
+    ACTION_GATEWAY, RASA_MALLOC_SETTINGS, AssistantProcesses, StartupError, write_endpoints,
+)
 from bot.records.database import create_database_engine
 from bot.records.schema_migrations import create_schema
 from bot.settings import REPO_ROOT
@@ -139,3 +142,46 @@ def test_write_endpoints_puts_the_local_tracker_file_in_the_run_folder(tmp_path:
     tracker = yaml.safe_load(written.read_text(encoding="utf-8"))["tracker_store"]
     assert tracker["type"] == "bot.server.tracker_store.LoudSQLTrackerStore"
     assert tracker["db"] == str(tmp_path / "var" / "tracker.db")
+
+
+# Stands in for `bot.server.entry` in a project folder: the launcher starts Rasa as
+# `python -m bot.server.entry -m rasa run ...` from that folder; this one records its environment.
+ENVIRONMENT_RECORDER = """import json, os, pathlib
+pathlib.Path(os.environ["ENV_RECORD_FILE"]).write_text(json.dumps(dict(os.environ)))
+"""
+
+
+def project_root_recording_the_rasa_environment(tmp_path: Path) -> Path:
+    """A run folder whose `bot.server.entry` writes its environment to $ENV_RECORD_FILE and exits."""
+    root = project_root_with_stuck_actions(tmp_path)
+    (root / "bot" / "server").mkdir(parents=True)
+    (root / "bot" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "bot" / "server" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "bot" / "server" / "entry.py").write_text(ENVIRONMENT_RECORDER, encoding="utf-8")
+    return root
+
+
+def recorded_rasa_environment(tmp_path: Path, environ: Dict[str, str]) -> Dict[str, str]:
+    """The environment the launcher gives the Rasa process, as that process saw it."""
+    record = tmp_path / "rasa_env.json"
+    processes = AssistantProcesses(
+        model=tmp_path / "model.tar.gz", var_dir=tmp_path / "var", rasa_port=free_port(),
+        environ={**environ, "ENV_RECORD_FILE": str(record)},
+        root=project_root_recording_the_rasa_environment(tmp_path),
+    )
+    with pytest.raises(StartupError, match="^The Rasa server stopped while starting"):
+        processes.start(timeout=30)
+    return json.loads(record.read_text(encoding="utf-8"))
+
+
+def test_the_rasa_process_gets_the_malloc_settings_unless_the_environment_sets_them(tmp_path: Path) -> None:
+    environ = launcher_env(f"sqlite:///{tmp_path}/project.db", tmp_path / "pid")
+    for name in RASA_MALLOC_SETTINGS:
+        environ.pop(name, None)
+
+    recorded = recorded_rasa_environment(tmp_path / "defaults", environ)
+    chosen = recorded_rasa_environment(tmp_path / "chosen", {**environ, "MALLOC_ARENA_MAX": "4"})
+
+    assert {name: recorded.get(name) for name in RASA_MALLOC_SETTINGS} == RASA_MALLOC_SETTINGS
+    assert recorded["BRIGHTWAY_DB_URL"] == f"sqlite:///{tmp_path}/project.db"
+    assert chosen["MALLOC_ARENA_MAX"] == "4"
