@@ -7,8 +7,9 @@ log records are cleaned of customer data (`bot.server.log_privacy`); library log
 quiet at the default level (`bot.server.library_logging`); for Rasa, custom-action answers are checked
 with a validator built once (`bot.server.answer_check`), calls to the server's own action gateway
 skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in an index
-(`bot.server.event_types`) and prediction graphs run node after node without dask's scheduler
-(`bot.server.graph_runner`).
+(`bot.server.event_types`), prediction graphs run node after node without dask's scheduler
+(`bot.server.graph_runner`), and `rasa run` does its matrix products on one BLAS thread
+(`bot.server.blas_threads`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import runpy
 import sys
 from typing import Any, Callable, List, Optional
 
+from bot.server import blas_threads
 from bot.server import library_logging
 from bot.server import log_privacy
 
@@ -27,6 +29,8 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
     if len(args) < 2 or args[0] != "-m":
         print("usage: python -m bot.server.entry -m rasa run [rasa options]", file=sys.stderr)
         return 2
+    if args[1:3] == ["rasa", "run"]:
+        blas_threads.use_one_thread()  # before anything imports numpy
     log_privacy.install()
     library_logging.quiet()
     if args[1] == "rasa":

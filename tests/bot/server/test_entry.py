@@ -13,6 +13,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
 
 from bot.server import answer_check as action_answer_check
+from bot.server.blas_threads import THREADS_VARIABLE
 from bot.server import event_types
 from bot.server.entry import main
 
@@ -29,7 +30,9 @@ BAD_ANSWERS: List[Any] = [
 
 @pytest.fixture
 def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Rasa's own check and event resolver, put back after the test whatever `main` installs."""
+    """Rasa's own check, event resolver and BLAS thread setting, put back after the test whatever
+    `main` installs."""
+    monkeypatch.delenv(THREADS_VARIABLE, raising=False)
     original = RemoteAction._validate_action_result
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
