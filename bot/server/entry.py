@@ -8,7 +8,8 @@ quiet at the default level (`bot.server.library_logging`); for Rasa, custom-acti
 with a validator built once (`bot.server.answer_check`), calls to the server's own action gateway
 skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in an index
 (`bot.server.event_types`), prediction graphs run node after node without dask's scheduler
-(`bot.server.graph_runner`), and `rasa run` does its matrix products on one BLAS thread
+(`bot.server.graph_runner`), the empty-domain check compares with an empty domain built once
+(`bot.server.empty_domain`), and `rasa run` does its matrix products on one BLAS thread
 (`bot.server.blas_threads`).
 """
 
@@ -35,6 +36,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
     library_logging.quiet()
     if args[1] == "rasa":
         from bot.server import direct_action_calls
+        from bot.server import empty_domain
         from bot.server import answer_check as action_answer_check
         from bot.server import event_types
         from bot.server import graph_runner
@@ -43,6 +45,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         direct_action_calls.install()
         event_types.install()
         graph_runner.install()
+        empty_domain.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0
