@@ -10,7 +10,7 @@ here; the bench measures those as REST vs Telegram on the running server.
 
 "As deployed" has what `bot.server.entry` installs in every Rasa server (answer check built once,
 event classes found by name, direct calls to the own action gateway, prediction graphs run in order
-without dask). The same turns also run with changes switched on (see `what_if`): Rasa 3.6's dask
+without dask, the empty domain built once; one BLAS thread, as `rasa run` gets it). The same turns also run with changes switched on (see `what_if`): Rasa 3.6's dask
 graph runner, Rasa 3.6's own tracker store queries (it re-counts the stored events and writes
 through the ORM; `lean: false`), as a bound for any tracker store work
 Rasa's in-memory tracker store (what the references run; not an option for us, conversations must
@@ -231,15 +231,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--script", help="JSON list of messages (default: the bench's script)")
     parser.add_argument("--out", type=Path, required=True, help="text report; .json and .cprofile.txt beside it")
     args = parser.parse_args(argv)
+    from bot.server import blas_threads
+
+    blas_threads.use_one_thread()  # as bot.server.entry does for `rasa run`, before numpy is imported
     quiet()
     from bench.speed.script import SCRIPT
 
     script = json.loads(args.script) if args.script else SCRIPT
     switch = ValidationSwitch()
     switch.install()
-    from bot.server import event_types
+    from bot.server import empty_domain, event_types
 
     event_types.install()  # as bot.server.entry does for the deployed server
+    empty_domain.install()
     serve_actions_in_process()
     clock = StageClock()
     instrument(clock)

@@ -8,8 +8,10 @@ quiet at the default level (`bot.server.library_logging`); for Rasa, custom-acti
 with a validator built once (`bot.server.answer_check`), calls to the server's own action gateway
 skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in an index
 (`bot.server.event_types`), prediction graphs run node after node without dask's scheduler
-(`bot.server.graph_runner`), and jax, which TensorFlow would import for nothing Rasa uses, stays
-out (`bot.server.unused_libraries`).
+(`bot.server.graph_runner`), the empty-domain check compares with an empty domain built once
+(`bot.server.empty_domain`), jax and h5py, which TensorFlow would import for nothing Rasa uses,
+stay out (`bot.server.unused_libraries`), and `rasa run` does its matrix products on one BLAS
+thread (`bot.server.blas_threads`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import runpy
 import sys
 from typing import Any, Callable, List, Optional
 
+from bot.server import blas_threads
 from bot.server import library_logging
 from bot.server import log_privacy
 
@@ -28,6 +31,8 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
     if len(args) < 2 or args[0] != "-m":
         print("usage: python -m bot.server.entry -m rasa run [rasa options]", file=sys.stderr)
         return 2
+    if args[1:3] == ["rasa", "run"]:
+        blas_threads.use_one_thread()  # before anything imports numpy
     log_privacy.install()
     library_logging.quiet()
     if args[1] == "rasa":
@@ -35,6 +40,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
 
         unused_libraries.keep_out()  # before the imports below load Rasa and TensorFlow
         from bot.server import direct_action_calls
+        from bot.server import empty_domain
         from bot.server import answer_check as action_answer_check
         from bot.server import event_types
         from bot.server import graph_runner
@@ -43,6 +49,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         direct_action_calls.install()
         event_types.install()
         graph_runner.install()
+        empty_domain.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0

@@ -10,10 +10,12 @@ import pytest
 import rasa.core.processor
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 
 from bot.server import answer_check as action_answer_check
-from bot.server import event_types
+from bot.server.blas_threads import THREADS_VARIABLE
+from bot.server import empty_domain, event_types
 from bot.server.entry import main
 
 VALID_ANSWER: Dict[str, Any] = {
@@ -29,12 +31,16 @@ BAD_ANSWERS: List[Any] = [
 
 @pytest.fixture
 def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Rasa's own check and event resolver, put back after the test whatever `main` installs."""
+    """Rasa's own check, event resolver and BLAS thread setting, put back after the test whatever
+    `main` installs."""
+    monkeypatch.delenv(THREADS_VARIABLE, raising=False)
     original = RemoteAction._validate_action_result
     monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     monkeypatch.setattr(event_types, "_rasa_resolver", event_types._rasa_resolver)
     monkeypatch.setattr(rasa.core.processor, "DaskGraphRunner", rasa.core.processor.DaskGraphRunner)
+    monkeypatch.setattr(Domain, "is_empty", Domain.__dict__["is_empty"])
+    monkeypatch.setattr(empty_domain, "_rasa_is_empty", empty_domain._rasa_is_empty)
     return original
 
 
@@ -51,6 +57,7 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     assert calls == [(("rasa",), {"run_name": "__main__", "alter_sys": True})]
     assert sys.argv == ["rasa", "run", "--port", "5005"]
     assert RemoteAction._validate_action_result is not rasa_check
+    assert Domain.is_empty is empty_domain.is_empty
 
 
 def test_main_without_a_module_explains_usage(capsys: pytest.CaptureFixture[str]) -> None:
