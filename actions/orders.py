@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_action import ServiceAction
+from bot.clock import local_date
 from bot.shop.orders import Order, find_order_id_in_text, looks_like_order_id, normalise_order_id
 
 
@@ -50,7 +51,8 @@ class ActionOrderStatus(ServiceAction):
         if order is None:
             dispatcher.utter_message(text=unknown_order_message(order_id))
             return [SlotSet("awaiting", "order_status")]
-        dispatcher.utter_message(text=order.describe())
+        today = local_date(self.services.clock(), self.services.settings.handoff.timezone)
+        dispatcher.utter_message(text=order.describe(today))
         return [SlotSet("order_id", order.id), SlotSet("awaiting", None)]
 
 

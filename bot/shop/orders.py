@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Dict, Optional, Protocol, Tuple
 
@@ -30,8 +31,12 @@ class Order:
         """Orders can be cancelled free until they ship."""
         return self.status == "processing"
 
-    def describe(self) -> str:
-        """The order's status in one or two plain sentences."""
+    def describe(self, today: Optional[date] = None) -> str:
+        """The order's status in one or two plain sentences; an estimate before `today` is called late.
+
+        A customer told "should arrive by" a date already gone would think the bot broken or the
+        shop hiding something: the answer says the order is late and how to get it chased.
+        """
         items = ", ".join(self.items)
         if self.status == "processing":
             text = f"Order {self.id} ({items}) is being packed and should arrive by {self.eta}."
@@ -52,7 +57,21 @@ class Order:
             text = f"Order {self.id} ({items}) has status '{self.status}'."
         if self.tracking and self.status in ("shipped", "delayed", "out_for_delivery"):
             text += f" Tracking number: {self.tracking}."
+        if self.is_overdue(today):
+            text += (
+                " That date has passed, so it is late, sorry. Say \"talk to a person\" and someone from our "
+                "team will chase it for you."
+            )
         return text
+
+    def is_overdue(self, today: Optional[date]) -> bool:
+        """Whether an order still on its way has an estimated date (YYYY-MM-DD) before `today`."""
+        if today is None or self.eta is None or self.status not in ("processing", "shipped", "delayed"):
+            return False
+        try:
+            return date.fromisoformat(self.eta) < today
+        except ValueError:
+            return False
 
 
 class OrderBook(Protocol):

@@ -8,7 +8,7 @@ import pytest
 
 from actions.orders import ActionCancelOrder, ActionOrderStatus
 from bot.services import Services
-from tests.builders import ODD_TEXT_IDS, ODD_TEXTS, ActionOutcome, entity, run_action, tracker_for_message
+from tests.builders import ODD_TEXT_IDS, ODD_TEXTS, ActionOutcome, ManualClock, entity, run_action, tracker_for_message
 
 
 def status(services: Services, domain: Dict[str, Any], text: str, slots: Optional[Dict[str, Any]] = None,
@@ -122,3 +122,15 @@ def test_odd_messages_get_asked_for_the_order_number(
 ) -> None:
     assert status(shop_services, domain_dict, text).responses == ["utter_ask_order_id"]
     assert cancel(shop_services, domain_dict, text).slot("awaiting") == "cancel_order"
+
+
+def test_an_order_past_its_estimate_is_called_late_with_a_way_to_get_it_chased(
+    services: Services, clock: ManualClock, domain_dict: Dict[str, Any]
+) -> None:
+    """The stand-in order 55213 should arrive by 2026-11-29; on 7 December that promise has lapsed."""
+    clock.advance(days=12)
+
+    outcome = status(services, domain_dict, "where is #55213", entities=[entity("order_id", "#55213")])
+
+    assert "should arrive by 2026-11-29. That date has passed, so it is late, sorry." in outcome.texts[0]
+    assert 'Say "talk to a person"' in outcome.texts[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Optional
 
 import pytest
@@ -109,3 +110,25 @@ def test_describe_says_where_the_order_is(status: str, fields: dict, expected: s
 
 def test_tracking_is_not_shown_for_delivered_orders() -> None:
     assert "Tracking" not in order("delivered", delivered="2026-11-06", tracking="T1").describe()
+
+
+@pytest.mark.parametrize("status", ["processing", "shipped", "delayed"])
+def test_an_estimate_before_today_is_called_late(status: str) -> None:
+    late = order(status, eta="2026-11-29", carrier="DPD")
+
+    assert late.is_overdue(date(2026, 11, 30)) is True
+    assert "That date has passed, so it is late" in late.describe(date(2026, 11, 30))
+    assert late.is_overdue(date(2026, 11, 29)) is False
+    assert "passed" not in late.describe(date(2026, 11, 29))
+
+
+@pytest.mark.parametrize(
+    ("status", "eta"),
+    [("out_for_delivery", "2026-11-01"), ("delivered", "2026-11-01"), ("processing", "today before 6 pm"), ("processing", None)],
+)
+def test_only_dated_estimates_of_orders_still_on_their_way_can_be_late(status: str, eta: Optional[str]) -> None:
+    assert order(status, eta=eta).is_overdue(date(2026, 12, 7)) is False
+
+
+def test_without_a_date_the_answer_makes_no_claim_about_lateness() -> None:
+    assert "passed" not in order("processing", eta="2026-11-29").describe()
