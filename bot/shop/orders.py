@@ -58,10 +58,8 @@ class Order:
         if self.tracking and self.status in ("shipped", "delayed", "out_for_delivery"):
             text += f" Tracking number: {self.tracking}."
         if self.is_overdue(today):
-            text += (
-                " That date has passed, so it is late, sorry. Say \"talk to a person\" and someone from our "
-                "team will chase it for you."
-            )
+            lapse = "That new date has passed too" if self.status == "delayed" else "That date has passed, so it is late"
+            text += f" {lapse}, sorry. Say \"talk to a person\" and someone from our team will chase it for you."
         return text
 
     def is_overdue(self, today: Optional[date]) -> bool:

@@ -117,7 +117,8 @@ def test_an_estimate_before_today_is_called_late(status: str) -> None:
     late = order(status, eta="2026-11-29", carrier="DPD")
 
     assert late.is_overdue(date(2026, 11, 30)) is True
-    assert "That date has passed, so it is late" in late.describe(date(2026, 11, 30))
+    assert "has passed" in late.describe(date(2026, 11, 30))
+    assert 'Say "talk to a person"' in late.describe(date(2026, 11, 30))
     assert late.is_overdue(date(2026, 11, 29)) is False
     assert "passed" not in late.describe(date(2026, 11, 29))
 
@@ -132,3 +133,9 @@ def test_only_dated_estimates_of_orders_still_on_their_way_can_be_late(status: s
 
 def test_without_a_date_the_answer_makes_no_claim_about_lateness() -> None:
     assert "passed" not in order("processing", eta="2026-11-29").describe()
+
+
+def test_a_delayed_order_whose_new_estimate_lapsed_says_so_without_repeating_itself() -> None:
+    text = order("delayed", eta="2026-12-01").describe(date(2026, 12, 7))
+
+    assert "The new estimate is 2026-12-01. Sorry about that. That new date has passed too, sorry." in text
