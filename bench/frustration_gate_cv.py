@@ -98,8 +98,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for offset in OFFSETS:
             share_ours = 1 / (1 + np.exp(-sharpness * (raw_ours + offset)))
             share_held = 1 / (1 + np.exp(-sharpness * (raw_held + offset)))
-            in_domain = quality(share_ours * service_ours + (1 - share_ours) * reddit_ours, our_labels)
-            comments = quality(share_held * service_held + (1 - share_held) * reddit_held, held_labels)
+            in_domain = quality(DomainGate.blend(share_ours, service_ours, reddit_ours), our_labels)
+            comments = quality(DomainGate.blend(share_held, service_held, reddit_held), held_labels)
             name = f"k={sharpness:g} b={offset:g}"
             rows.append((name, in_domain, comments))
             allowed = in_domain[3] <= base[3] + 1e-12 and in_domain[0] >= base[0] - IN_DOMAIN_F1_SLACK

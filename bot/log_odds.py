@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 PROBABILITY_FLOOR = 1e-6
 
 
@@ -19,3 +21,14 @@ def sigmoid(value: float) -> float:
         return 1.0 / (1.0 + math.exp(-value))
     exp = math.exp(value)
     return exp / (1.0 + exp)
+
+
+def log_odds_array(probabilities: np.ndarray) -> np.ndarray:
+    """`log_odds` for every element of an array, with the same clipping."""
+    clipped = np.clip(probabilities, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+    return np.log(clipped / (1.0 - clipped))
+
+
+def sigmoid_array(values: np.ndarray) -> np.ndarray:
+    """`sigmoid` for every element of an array."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(values, dtype=np.float64)))

@@ -10,12 +10,12 @@ It is sharpened so that anything that reads like a customer-service message stay
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bot.log_odds import sigmoid
+from bot.log_odds import sigmoid, sigmoid_array
 
 
 class DomainGate:
@@ -42,8 +42,12 @@ class DomainGate:
 
     def shares(self, vectors: np.ndarray) -> np.ndarray:
         """`share` for each row of `vectors`."""
-        decisions = self.sharpness * (np.asarray(vectors, dtype=np.float64) @ self.weights + self.intercept + self.offset)
-        return 1.0 / (1.0 + np.exp(-decisions))
+        return sigmoid_array(self.sharpness * (np.asarray(vectors, dtype=np.float64) @ self.weights + self.intercept + self.offset))
+
+    @staticmethod
+    def blend(shares: Any, service: Any, reddit: Any) -> Any:
+        """The model's score from the two stages' scores (floats or arrays): each weighed by its share."""
+        return shares * service + (1.0 - shares) * reddit
 
 
 def out_of_fold_shares(

@@ -25,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
-from bot.log_odds import PROBABILITY_FLOOR, log_odds, sigmoid
+from bot.log_odds import log_odds, log_odds_array, sigmoid, sigmoid_array
 from bot.nlu.domain_gate import DomainGate, out_of_fold_shares
 from bot.nlu.frustration_corpus import LabelledText
 from bot.nlu.sentence_encoder import shared_encoder
@@ -160,7 +160,7 @@ class RedditAnger:
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """The stage deciding alone: scores in [0, 1] with its own cut moved to 0.5."""
-        return 1.0 / (1.0 + np.exp(-(self.log_odds(texts)[:, 0] - self.cut)))
+        return sigmoid_array(self.log_odds(texts)[:, 0] - self.cut)
 
 
 class FrustrationModel:
@@ -221,9 +221,7 @@ class FrustrationModel:
         service = self.scores_from_probabilities(self.probabilities(texts, embeddings))
         if self.gate is None or embeddings is None:
             return service
-        shares = self.gate.shares(embeddings)
-        reddit = self.reddit_scores(texts)
-        return [float(s * a + (1.0 - s) * b) for s, a, b in zip(shares, service, reddit)]
+        return DomainGate.blend(self.gate.shares(embeddings), np.array(service), self.reddit.scores(texts)).tolist()
 
     def reddit_scores(self, texts: Sequence[str]) -> List[float]:
         """The first stage deciding alone: its log-odds with its own cut moved to 0.5."""
@@ -269,7 +267,7 @@ class FrustrationModel:
         if self.gate is not None and vector is not None:
             share = self.gate.share(vector)
             reddit_score = sigmoid(reddit - self.reddit.cut)
-            score = share * score + (1.0 - share) * reddit_score
+            score = DomainGate.blend(share, score, reddit_score)
             if share < 0.5 and reddit_score >= 0.5 and "sounds_angry" not in signals:
                 signals.append("sounds_angry")
         return score, signals if score >= SIGNALS_FROM_SCORE else []
@@ -298,15 +296,15 @@ class FitResult:
     out_of_fold_scores: np.ndarray
 
 
-def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float) -> float:
-    """The probability cut with the best F-beta on our texts (out-of-fold, training data only).
+def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float, decimals: int = 3) -> float:
+    """The cut with the best F-beta among `probabilities` rounded to `decimals` (training data only).
 
     beta < 1 weighs precision more: a false handoff sends a calm customer to a queue, while a
     missed frustrated one still meets the conversation signals on the next turn.
     """
     best, best_score = 0.5, -1.0
     weight = beta * beta
-    for threshold in np.unique(np.round(probabilities, 3)):
+    for threshold in np.unique(np.round(probabilities, decimals)):
         predicted = probabilities >= threshold
         true_positive = float(np.sum(predicted & labels))
         denominator = (1 + weight) * true_positive + weight * (np.sum(labels) - true_positive) + (np.sum(predicted) - true_positive)
@@ -316,28 +314,13 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float)
     return best
 
 
-def log_odds_array(probabilities: np.ndarray) -> np.ndarray:
-    """`bot.log_odds.log_odds` for an array, with the same clipping."""
-    clipped = np.clip(probabilities, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
-    return np.log(clipped / (1.0 - clipped))
-
-
 def _reddit_cut(matrix: sparse.csr_matrix, labels: np.ndarray, options: TrainingOptions) -> float:
     """The first stage's best-F1 log-odds cut on a held-out share of the comments (one extra fit)."""
     learn, held_out = train_test_split(
         np.arange(len(labels)), test_size=options.reddit_cut_holdout, stratify=labels, random_state=options.seed
     )
     values = _reddit_stage(options).fit(matrix[learn], labels[learn]).decision_function(matrix[held_out])
-    best, best_f1 = 0.0, -1.0
-    truth = labels[held_out].astype(bool)
-    positives = float(np.sum(truth))
-    for cut in np.unique(np.round(values, 2)):
-        predicted = values >= cut
-        true_positive = float(np.sum(predicted & truth))
-        f1 = 2 * true_positive / (float(np.sum(predicted)) + positives) if true_positive else 0.0
-        if f1 > best_f1:
-            best, best_f1 = float(cut), f1
-    return best
+    return choose_threshold(values, labels[held_out].astype(bool), beta=1.0, decimals=2)
 
 
 def _gate_sample(reddit: Sequence[LabelledText], options: TrainingOptions) -> List[str]:
@@ -381,7 +364,7 @@ def fit(
         sample_rows = features.transform([example.text for example in sample])
         blocks.append(sparse.hstack([sample_rows, sample_log_odds.reshape(-1, 1)], format="csr"))
     matrix = sparse.vstack(blocks, format="csr")
-    encode = embed or shared_encoder().encode
+    encode = embed or (lambda texts: shared_encoder().encode(texts))
     vectors = np.zeros((len(rows), 0))
     if options.embedding_scale > 0:
         vectors = encode([example.text for example in rows])
@@ -400,13 +383,13 @@ def fit(
     classifier = _second_stage(options).fit(matrix, labels, sample_weight=weights)
     threshold = choose_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.beta)
     gate = None
-    scores = 1.0 / (1.0 + np.exp(-(log_odds_array(out_of_fold[:ours]) - log_odds(threshold))))
+    scores = sigmoid_array(log_odds_array(out_of_fold[:ours]) - log_odds(threshold))
     if options.embedding_scale > 0 and options.gate_sample > 0:
         chat = encode(_gate_sample(reddit_all, options))
         sharpness, offset, seed = options.gate_sharpness, options.gate_offset, options.seed
         gate = DomainGate.fit(vectors[:ours], chat, sharpness, offset, seed)
         shares = out_of_fold_shares(vectors[:ours], chat, held_out_ours, sharpness, offset, seed)
-        scores = shares * scores + (1.0 - shares) * reddit.scores([example.text for example in in_domain])
+        scores = DomainGate.blend(shares, scores, reddit.scores([example.text for example in in_domain]))
     model = FrustrationModel(reddit, features, classifier, threshold, options.embedding_scale, gate)
     return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours:], scores)
 

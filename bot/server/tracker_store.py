@@ -91,7 +91,7 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         self.failures = StoreFailures()
         self._unread: Set[str] = set()
         self._stored = StoredEvents()
-        self._reads = _EventReads(self.SQLEvent.__table__)
+        self._statements = _EventStatements(self.SQLEvent.__table__)
         url = str(self.engine.url)
         if sqlite_file_path(url) is not None:
             self.engine.dispose()
@@ -114,7 +114,7 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         """Rasa's read (the latest session, or all), selecting only the events' JSON."""
         if not self.lean:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        query = self._reads.all_sessions if fetch_events_from_all_sessions else self._reads.latest_session
+        query = self._statements.all_sessions if fetch_events_from_all_sessions else self._statements.latest_session
         with self.engine.connect() as connection:
             stored = [json.loads(data) for data in connection.execute(query, {"sender_id": sender_id}).scalars()]
         if self.domain and stored:
@@ -165,7 +165,7 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         """Insert `events` as rows of Rasa's `events` table, all in one transaction and statement."""
         rows = [self._row(sender_id, event) for event in events]
         with self.engine.begin() as connection:
-            connection.execute(self._reads.insert, rows)
+            connection.execute(self._statements.insert, rows)
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> Dict[str, Any]:
@@ -215,7 +215,7 @@ class LoudSQLTrackerStore(SQLTrackerStore):
                 raise
 
 
-class _EventReads:
+class _EventStatements:
     """The store's statements on Rasa's `events` table, built once with the conversation id as a
     parameter: SQLAlchemy then finds each compiled statement by a key it computed once, instead
     of building and keying the query again for every read (about 0.1 ms of each turn)."""
