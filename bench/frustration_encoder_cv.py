@@ -86,7 +86,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     corpus = training_corpus([(m.get("text") or "", m.get("intent") or "") for m in nlu])
     in_domain = [example for example in corpus if example.in_domain]
     frustrated = sum(example.frustrated for example in in_domain)
-    print(f"{len(in_domain)} in-domain texts, {frustrated} frustrated; {options.folds}-fold out-of-fold, cut = best F{options.beta}")
+    print(f"{len(in_domain)} in-domain texts, {frustrated} frustrated; {options.folds}-fold out-of-fold, cut = lowest with at most {options.calm_budget:.1%} of calm texts flagged")
     print(f"{'scale':>6} {'F1':>6} {'P':>6} {'R':>6} {'calm flagged':>12} {'at R 0.75':>10} {'at R 0.80':>10} {'AP':>6}")
     embeddings = CachedEmbeddings()
     for scale in args.scales:

@@ -34,7 +34,7 @@ from bot.nlu.tfidf_dot import TfidfDot
 _SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _REPEATED_MARKS = re.compile(r"[!?]{2,}")
 # Part of the component's fingerprint: bump it when a change here should make Rasa retrain.
-MODEL_VERSION = 4
+MODEL_VERSION = 5
 # Below this score nothing is named as a signal: a calm "thanks!" must not read "reads_frustrated"
 # in a transcript because one feature leaned that way while the whole said calm.
 SIGNALS_FROM_SCORE = 0.1
@@ -51,7 +51,7 @@ class TrainingOptions:
     reddit_sample: int = 0
     reddit_weight: float = 0.3
     folds: int = 5
-    beta: float = 0.5
+    calm_budget: float = 0.005  # share of our calm texts (out-of-fold) the operating point may hand off
     seed: int = 14
     embedding_scale: float = 1.0  # 0 leaves the sentence embedding out (bench/frustration_encoder_cv.py)
     reddit_cut_holdout: float = 0.2  # share of the comments the first stage's own cut is chosen on
@@ -299,8 +299,7 @@ class FitResult:
 def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float, decimals: int = 3) -> float:
     """The cut with the best F-beta among `probabilities` rounded to `decimals` (training data only).
 
-    beta < 1 weighs precision more: a false handoff sends a calm customer to a queue, while a
-    missed frustrated one still meets the conversation signals on the next turn.
+    beta < 1 weighs precision more, beta > 1 recall; the Reddit stage's own cut uses beta 1.
     """
     best, best_score = 0.5, -1.0
     weight = beta * beta
@@ -312,6 +311,20 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float,
         if score > best_score:
             best, best_score = float(threshold), score
     return best
+
+
+def budget_threshold(probabilities: np.ndarray, labels: np.ndarray, calm_budget: float, decimals: int = 3) -> float:
+    """The lowest cut among `probabilities` rounded to `decimals` that flags at most `calm_budget` of the calm texts.
+
+    The lowest such cut catches the most frustrated texts. Unlike an F-beta cut it does not move
+    when more frustrated examples are written: only the calm texts set it (training data only).
+    """
+    calm = probabilities[~labels]
+    allowed = int(np.floor(calm_budget * len(calm)))
+    for threshold in np.unique(np.round(probabilities, decimals)):
+        if int(np.sum(calm >= threshold)) <= allowed:
+            return float(threshold)
+    return float(np.round(np.max(calm), decimals) + 10.0**-decimals)
 
 
 def _reddit_cut(matrix: sparse.csr_matrix, labels: np.ndarray, options: TrainingOptions) -> float:
@@ -381,7 +394,7 @@ def fit(
         out_of_fold[held_out_rows] = fold_model.predict_proba(matrix[held_out_rows])[:, 1]
         held_out_ours.append(held_out_rows[held_out_rows < ours])
     classifier = _second_stage(options).fit(matrix, labels, sample_weight=weights)
-    threshold = choose_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.beta)
+    threshold = budget_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.calm_budget)
     gate = None
     scores = sigmoid_array(log_odds_array(out_of_fold[:ours]) - log_odds(threshold))
     if options.embedding_scale > 0 and options.gate_sample > 0:

@@ -1,0 +1,43 @@
+"""The frustration model's operating point: the lowest cut within the calm budget."""
+
+import numpy as np
+
+from bot.nlu.frustration_model import budget_threshold
+
+
+def test_the_cut_flags_no_more_calm_texts_than_the_budget_and_is_the_lowest_that_does() -> None:
+    rng = np.random.default_rng(3)
+    calm = rng.uniform(0.0, 0.9, size=1000)
+    frustrated = rng.uniform(0.5, 1.0, size=200)
+    probabilities = np.concatenate([calm, frustrated])
+    labels = np.array([False] * len(calm) + [True] * len(frustrated))
+
+    cut = budget_threshold(probabilities, labels, calm_budget=0.005)
+
+    assert int(np.sum(calm >= cut)) <= 5
+    lower = [value for value in np.unique(np.round(probabilities, 3)) if value < cut]
+    assert int(np.sum(calm >= max(lower))) > 5
+
+
+def test_writing_more_frustrated_examples_does_not_raise_the_calm_share_flagged() -> None:
+    rng = np.random.default_rng(4)
+    calm = rng.uniform(0.0, 0.9, size=600)
+    few = rng.uniform(0.4, 1.0, size=50)
+    many = np.concatenate([few, rng.uniform(0.3, 1.0, size=400)])
+
+    def calm_flagged(frustrated: np.ndarray) -> int:
+        probabilities = np.concatenate([calm, frustrated])
+        labels = np.array([False] * len(calm) + [True] * len(frustrated))
+        return int(np.sum(calm >= budget_threshold(probabilities, labels, calm_budget=0.01)))
+
+    assert calm_flagged(few) <= 6
+    assert calm_flagged(many) <= 6
+
+
+def test_a_budget_of_nothing_puts_the_cut_above_every_calm_text() -> None:
+    probabilities = np.array([0.2, 0.95, 0.6, 0.9])
+    labels = np.array([False, False, True, True])
+
+    cut = budget_threshold(probabilities, labels, calm_budget=0.0)
+
+    assert cut > 0.95
