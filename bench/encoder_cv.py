@@ -32,7 +32,8 @@ from ruamel.yaml import YAML  # noqa: E402
 
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
-SPARSE_COMPONENTS = ("WhitespaceTokenizer", "RegexFeaturizer", "CountVectorsFeaturizer")
+SENTENCE_COUNTS = "bot.nlu.sentence_count_featurizer.SentenceCountVectorsFeaturizer"
+SPARSE_COMPONENTS = ("WhitespaceTokenizer", "RegexFeaturizer", "CountVectorsFeaturizer", SENTENCE_COUNTS)
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,10 @@ class SparseFeatures:
         from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
         from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 
+        from bot.nlu.sentence_count_featurizer import SentenceCountVectorsFeaturizer
+
         classes = {"WhitespaceTokenizer": WhitespaceTokenizer, "RegexFeaturizer": RegexFeaturizer,
-                   "CountVectorsFeaturizer": CountVectorsFeaturizer}
+                   "CountVectorsFeaturizer": CountVectorsFeaturizer, SENTENCE_COUNTS: SentenceCountVectorsFeaturizer}
         storage = LocalModelStorage(storage_dir)
         self.components = []
         for index, step in enumerate(steps):
