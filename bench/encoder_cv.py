@@ -33,7 +33,8 @@ from ruamel.yaml import YAML  # noqa: E402
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 SENTENCE_COUNTS = "bot.nlu.sentence_count_featurizer.SentenceCountVectorsFeaturizer"
-SPARSE_COMPONENTS = ("WhitespaceTokenizer", "RegexFeaturizer", "CountVectorsFeaturizer", SENTENCE_COUNTS)
+SENTENCE_PATTERNS = "bot.nlu.sentence_regex_featurizer.SentenceRegexFeaturizer"
+SPARSE_COMPONENTS = ("WhitespaceTokenizer", "RegexFeaturizer", "CountVectorsFeaturizer", SENTENCE_COUNTS, SENTENCE_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,11 @@ class SparseFeatures:
         from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 
         from bot.nlu.sentence_count_featurizer import SentenceCountVectorsFeaturizer
+        from bot.nlu.sentence_regex_featurizer import SentenceRegexFeaturizer
 
         classes = {"WhitespaceTokenizer": WhitespaceTokenizer, "RegexFeaturizer": RegexFeaturizer,
-                   "CountVectorsFeaturizer": CountVectorsFeaturizer, SENTENCE_COUNTS: SentenceCountVectorsFeaturizer}
+                   "CountVectorsFeaturizer": CountVectorsFeaturizer, SENTENCE_COUNTS: SentenceCountVectorsFeaturizer,
+                   SENTENCE_PATTERNS: SentenceRegexFeaturizer}
         storage = LocalModelStorage(storage_dir)
         self.components = []
         for index, step in enumerate(steps):
