@@ -1,4 +1,5 @@
-"""Tests for bot/nlu/sentence_count_featurizer.py and bot/nlu/count_row.py: Rasa's sentence features, no sequence features."""
+"""Tests for bot/nlu/sentence_count_featurizer.py and bot/nlu/count_row.py: Rasa's sentence features, no sequence features;
+and config.yml naming the sentence-only featurizers."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.engine.validation import validate
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.data import TrainingType
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
@@ -23,6 +25,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from bot.nlu.count_row import CountRow
 from bot.nlu.sentence_count_featurizer import SentenceCountVectorsFeaturizer
+from bot.nlu.sentence_regex_featurizer import SentenceRegexFeaturizer
 from bot.settings import REPO_ROOT
 
 EXAMPLES = {
@@ -126,11 +129,11 @@ def test_a_binary_vectorizer_counts_ones() -> None:
     assert CountRow(vectorizer).row("bb bb cc").toarray().tolist() == vectorizer.transform(["bb bb cc"]).toarray().tolist()
 
 
-def test_config_yml_uses_ours_for_both_count_featurizers_and_builds_a_valid_graph() -> None:
+def test_config_yml_uses_the_sentence_only_featurizers_and_builds_a_valid_graph() -> None:
     config = read_config_file(str(REPO_ROOT / "config.yml"))
     model_config = Recipe.recipe_for_name(config.get("recipe")).graph_config_for_recipe(
         config, {}, training_type=TrainingType.NLU)
     validate(model_config)
     uses = [node.uses for node in model_config.predict_schema.nodes.values()]
-    assert uses.count(SentenceCountVectorsFeaturizer) == 2
-    assert CountVectorsFeaturizer not in uses
+    assert uses.count(SentenceCountVectorsFeaturizer) == 2 and uses.count(SentenceRegexFeaturizer) == 1
+    assert CountVectorsFeaturizer not in uses and RegexFeaturizer not in uses

@@ -8,20 +8,15 @@ from typing import Any, Dict, List, Tuple
 import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.recipes.recipe import Recipe
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.engine.validation import validate
 from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-from rasa.shared.data import TrainingType
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa.shared.utils.io import read_config_file
 
 from bot.nlu.sentence_regex_featurizer import SentenceRegexFeaturizer
-from bot.settings import REPO_ROOT
 
 REGEXES = [{"name": "order_id", "pattern": r"(?<![\w#-])(?:#\s?\d{3,}|\d{5,})(?![\w-])"},
            {"name": "zip", "pattern": r"\d{5}"}]
@@ -89,11 +84,3 @@ def test_training_examples_get_the_same_sentence_features(tmp_path: Path) -> Non
     for theirs, mine in zip(*rows):
         np.testing.assert_array_equal(mine, theirs)
 
-
-def test_config_yml_uses_ours_for_the_patterns() -> None:
-    config = read_config_file(str(REPO_ROOT / "config.yml"))
-    model_config = Recipe.recipe_for_name(config.get("recipe")).graph_config_for_recipe(
-        config, {}, training_type=TrainingType.NLU)
-    validate(model_config)
-    uses = [node.uses for node in model_config.predict_schema.nodes.values()]
-    assert uses.count(SentenceRegexFeaturizer) == 1 and RegexFeaturizer not in uses
