@@ -32,7 +32,9 @@ from ruamel.yaml import YAML  # noqa: E402
 
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
-SPARSE_COMPONENTS = ("WhitespaceTokenizer", "RegexFeaturizer", "CountVectorsFeaturizer")
+SENTENCE_COUNTS = "bot.nlu.sentence_count_featurizer.SentenceCountVectorsFeaturizer"
+SENTENCE_PATTERNS = "bot.nlu.sentence_regex_featurizer.SentenceRegexFeaturizer"
+SPARSE_COMPONENTS = ("WhitespaceTokenizer", "RegexFeaturizer", "CountVectorsFeaturizer", SENTENCE_COUNTS, SENTENCE_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,12 @@ class SparseFeatures:
         from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
         from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 
+        from bot.nlu.sentence_count_featurizer import SentenceCountVectorsFeaturizer
+        from bot.nlu.sentence_regex_featurizer import SentenceRegexFeaturizer
+
         classes = {"WhitespaceTokenizer": WhitespaceTokenizer, "RegexFeaturizer": RegexFeaturizer,
-                   "CountVectorsFeaturizer": CountVectorsFeaturizer}
+                   "CountVectorsFeaturizer": CountVectorsFeaturizer, SENTENCE_COUNTS: SentenceCountVectorsFeaturizer,
+                   SENTENCE_PATTERNS: SentenceRegexFeaturizer}
         storage = LocalModelStorage(storage_dir)
         self.components = []
         for index, step in enumerate(steps):

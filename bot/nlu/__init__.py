@@ -1,3 +1,3 @@
-"""Custom Rasa NLU components named in config.yml (intent classifier, frustration).
+"""Custom Rasa NLU components named in config.yml (sentence patterns and counts, sentence encoder, intent classifier, frustration).
 
 May import: the bot core (bot.*, not bot.trainer or bot.launcher) and Rasa."""
