@@ -56,7 +56,7 @@ class TrainingOptions:
     embedding_scale: float = 1.0  # 0 leaves the sentence embedding out (bench/frustration_encoder_cv.py)
     reddit_cut_holdout: float = 0.2  # share of the comments the first stage's own cut is chosen on
     gate_sample: int = 2000  # Reddit comments the domain gate learns general chat from; 0 = no gate
-    gate_sharpness: float = 3.0  # bench/frustration_gate_cv.py chose these two, training data only
+    gate_sharpness: float = 2.0  # bench/frustration_gate_cv.py chose these two, training data only
     gate_offset: float = 1.5
 
 
