@@ -9,7 +9,8 @@ with a validator built once (`bot.server.answer_check`), calls to the server's o
 skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in an index
 (`bot.server.event_types`), prediction graphs run node after node without dask's scheduler
 (`bot.server.graph_runner`), the empty-domain check compares with an empty domain built once
-(`bot.server.empty_domain`), jax and h5py, which TensorFlow would import for nothing Rasa uses,
+(`bot.server.empty_domain`), the policies' dialogue states are replayed once per conversation turn and
+extended as events arrive (`bot.server.dialogue_states`), jax and h5py, which TensorFlow would import for nothing Rasa uses,
 stay out (`bot.server.unused_libraries`), and `rasa run` does its matrix products on one BLAS
 thread (`bot.server.blas_threads`).
 """
@@ -39,6 +40,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import unused_libraries
 
         unused_libraries.keep_out()  # before the imports below load Rasa and TensorFlow
+        from bot.server import dialogue_states
         from bot.server import direct_action_calls
         from bot.server import empty_domain
         from bot.server import answer_check as action_answer_check
@@ -50,6 +52,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         event_types.install()
         graph_runner.install()
         empty_domain.install()
+        dialogue_states.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0

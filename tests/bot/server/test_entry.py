@@ -15,7 +15,7 @@ from rasa.shared.core.events import Event
 
 from bot.server import answer_check as action_answer_check
 from bot.server.blas_threads import THREADS_VARIABLE
-from bot.server import empty_domain, event_types
+from bot.server import dialogue_states, empty_domain, event_types
 from bot.server.entry import main
 
 VALID_ANSWER: Dict[str, Any] = {
@@ -41,6 +41,8 @@ def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(rasa.core.processor, "DaskGraphRunner", rasa.core.processor.DaskGraphRunner)
     monkeypatch.setattr(Domain, "is_empty", Domain.__dict__["is_empty"])
     monkeypatch.setattr(empty_domain, "_rasa_is_empty", empty_domain._rasa_is_empty)
+    monkeypatch.setattr(Domain, "states_for_tracker_history", Domain.__dict__["states_for_tracker_history"])
+    monkeypatch.setattr(dialogue_states, "_rasa_states_for_tracker_history", dialogue_states._rasa_states_for_tracker_history)
     return original
 
 
@@ -58,6 +60,7 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     assert sys.argv == ["rasa", "run", "--port", "5005"]
     assert RemoteAction._validate_action_result is not rasa_check
     assert Domain.is_empty is empty_domain.is_empty
+    assert Domain.states_for_tracker_history is dialogue_states.states_for_tracker_history
 
 
 def test_main_without_a_module_explains_usage(capsys: pytest.CaptureFixture[str]) -> None:
