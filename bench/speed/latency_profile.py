@@ -10,7 +10,7 @@ here; the bench measures those as REST vs Telegram on the running server.
 
 "As deployed" has what `bot.server.entry` installs in every Rasa server (answer check built once,
 event classes found by name, direct calls to the own action gateway, prediction graphs run in order
-without dask, the empty domain built once, the policies' dialogue states replayed once per turn; one BLAS thread, as `rasa run` gets it). The same turns also run with changes switched on (see `what_if`): Rasa 3.6's dask
+without dask, the empty domain built once, the policies' dialogue states replayed once per turn, RulePolicy's lookup stopping at the longest rule; one BLAS thread, as `rasa run` gets it). The same turns also run with changes switched on (see `what_if`): Rasa 3.6's dask
 graph runner, Rasa 3.6's own tracker store queries (it re-counts the stored events and writes
 through the ORM; `lean: false`), as a bound for any tracker store work
 Rasa's in-memory tracker store (what the references run; not an option for us, conversations must
@@ -240,11 +240,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     script = json.loads(args.script) if args.script else SCRIPT
     switch = ValidationSwitch()
     switch.install()
-    from bot.server import dialogue_states, empty_domain, event_types
+    from bot.server import dialogue_states, empty_domain, event_types, rule_lookup
 
     event_types.install()  # as bot.server.entry does for the deployed server
     empty_domain.install()
     dialogue_states.install()
+    rule_lookup.install()
     serve_actions_in_process()
     clock = StageClock()
     instrument(clock)

@@ -10,7 +10,8 @@ skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in
 (`bot.server.event_types`), prediction graphs run node after node without dask's scheduler
 (`bot.server.graph_runner`), the empty-domain check compares with an empty domain built once
 (`bot.server.empty_domain`), the policies' dialogue states are replayed once per conversation turn and
-extended as events arrive (`bot.server.dialogue_states`), jax and h5py, which TensorFlow would import for nothing Rasa uses,
+extended as events arrive (`bot.server.dialogue_states`), RulePolicy's rule lookup stops at the longest
+rule still matching (`bot.server.rule_lookup`), jax and h5py, which TensorFlow would import for nothing Rasa uses,
 stay out (`bot.server.unused_libraries`), and `rasa run` does its matrix products on one BLAS
 thread (`bot.server.blas_threads`).
 """
@@ -46,6 +47,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import answer_check as action_answer_check
         from bot.server import event_types
         from bot.server import graph_runner
+        from bot.server import rule_lookup
 
         action_answer_check.install()
         direct_action_calls.install()
@@ -53,6 +55,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         graph_runner.install()
         empty_domain.install()
         dialogue_states.install()
+        rule_lookup.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0

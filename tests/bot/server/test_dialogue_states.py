@@ -4,95 +4,18 @@ from __future__ import annotations
 
 import copy
 import gc
-from typing import Any, Callable, Dict, Iterator, List, Optional, Text
+from typing import Any, Callable, Iterator, List
 
 import pytest
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import (
-    ActionExecuted,
-    ActionReverted,
-    ActiveLoop,
-    BotUttered,
-    Event,
-    FollowupAction,
-    Restarted,
-    SessionStarted,
-    SlotSet,
-    UserUttered,
-    UserUtteranceReverted,
-)
+from rasa.shared.core.events import ActiveLoop, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server import dialogue_states
 from bot.settings import REPO_ROOT
+from tests.bot.server.dialogue_conversation import CONVERSATION, DOMAIN, RULE_ONLY_DATA, action, user
 
-DOMAIN = Domain.from_dict(
-    {
-        "intents": ["greet", "order_status", "inform", "stop", "thank"],
-        "entities": ["order_id", "product"],
-        "slots": {
-            "order_id": {"type": "text", "mappings": [{"type": "from_entity", "entity": "order_id"}]},
-            "vip": {"type": "bool", "initial_value": False, "mappings": [{"type": "custom"}]},
-            "mood": {"type": "categorical", "values": ["calm", "angry"], "mappings": [{"type": "custom"}]},
-            "rule_flag": {"type": "bool", "mappings": [{"type": "custom"}]},
-        },
-        "forms": {"order_form": {"required_slots": ["order_id"]}},
-        "actions": ["action_order_status", "action_check"],
-        "responses": {"utter_greet": [{"text": "Hi"}], "utter_ask_order_id": [{"text": "Which order?"}]},
-    }
-)
-RULE_ONLY_DATA = {"rule_only_slots": ["rule_flag"], "rule_only_loops": ["order_form"]}
 OPTIONS = [(False, None), (True, None), (True, RULE_ONLY_DATA), (False, RULE_ONLY_DATA)]
-
-
-def user(intent: Text, text: Text = "", entities: Optional[List[Dict[Text, Any]]] = None) -> UserUttered:
-    """A customer message with its parse result."""
-    return UserUttered(text or intent, {"name": intent, "confidence": 0.9}, entities or [])
-
-
-def action(name: Text, hide_rule_turn: bool = False) -> ActionExecuted:
-    """The bot having run `name`."""
-    return ActionExecuted(name, hide_rule_turn=hide_rule_turn)
-
-
-CONVERSATION: List[Event] = [
-    action("action_session_start"),
-    SessionStarted(),
-    action("action_listen"),
-    user("greet", "hi"),
-    action("utter_greet"),
-    BotUttered("Hi"),
-    action("action_listen"),
-    user("order_status", "where is #1", [{"entity": "order_id", "value": "#1", "start": 9, "end": 11}]),
-    SlotSet("order_id", "#1"),
-    action("order_form"),
-    ActiveLoop("order_form"),
-    SlotSet("mood", "angry"),
-    action("action_listen"),
-    user("inform", "#2"),
-    action("order_form"),
-    SlotSet("order_id", "#2"),
-    ActiveLoop(None),
-    action("action_order_status", hide_rule_turn=True),
-    SlotSet("rule_flag", True),
-    action("action_listen"),
-    user("stop", "stop"),
-    action("action_check"),
-    ActionReverted(),
-    action("action_listen"),
-    user("thank", "thanks"),
-    UserUtteranceReverted(),
-    user("thank", "thanks again"),
-    FollowupAction("action_check"),
-    action("action_check", hide_rule_turn=True),
-    SlotSet("vip", True),
-    action("action_listen"),
-    user("greet", "hello"),
-    Restarted(),
-    action("action_listen"),
-    user("greet", "hi again"),
-    action("utter_greet"),
-]
 
 
 @pytest.fixture(autouse=True)

@@ -10,12 +10,13 @@ import pytest
 import rasa.core.processor
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 
 from bot.server import answer_check as action_answer_check
 from bot.server.blas_threads import THREADS_VARIABLE
-from bot.server import dialogue_states, empty_domain, event_types
+from bot.server import dialogue_states, empty_domain, event_types, rule_lookup
 from bot.server.entry import main
 
 VALID_ANSWER: Dict[str, Any] = {
@@ -43,6 +44,9 @@ def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(empty_domain, "_rasa_is_empty", empty_domain._rasa_is_empty)
     monkeypatch.setattr(Domain, "states_for_tracker_history", Domain.__dict__["states_for_tracker_history"])
     monkeypatch.setattr(dialogue_states, "_rasa_states_for_tracker_history", dialogue_states._rasa_states_for_tracker_history)
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", RulePolicy.__dict__["_get_possible_keys"])
+    monkeypatch.setattr(RulePolicy, "_is_rule_applicable", RulePolicy.__dict__["_is_rule_applicable"])
+    monkeypatch.setattr(rule_lookup, "_rasa_get_possible_keys", rule_lookup._rasa_get_possible_keys)
     return original
 
 
@@ -61,6 +65,7 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     assert RemoteAction._validate_action_result is not rasa_check
     assert Domain.is_empty is empty_domain.is_empty
     assert Domain.states_for_tracker_history is dialogue_states.states_for_tracker_history
+    assert RulePolicy._get_possible_keys is rule_lookup.possible_rule_keys
 
 
 def test_main_without_a_module_explains_usage(capsys: pytest.CaptureFixture[str]) -> None:
