@@ -7,16 +7,19 @@ three predictions per message, each from the first event. `install()` keeps, per
 replayed tracker and the description before each action; a lookup replays only the events added
 since (or all of them again when one of them rewrites the history: a restart, a new session, a
 rewind, a loop), then applies Rasa's own steps for the policy's options to fresh copies, so every
-caller gets the states Rasa would build and may change them as it likes.
+caller gets the states Rasa would build and may change them as it likes. A customer message an
+earlier state shows is described again when it has changed since (events such as
+`DefinePrevUserUtteredFeaturization` change the message object in place).
 """
 
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Callable, Dict, List, Optional, Set, Text, Tuple
 
-from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.constants import PREVIOUS_ACTION, USER
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -25,11 +28,13 @@ from rasa.shared.core.events import (
     Event,
     Restarted,
     SessionStarted,
+    UserUttered,
     UserUtteranceReverted,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
 StatesBuilder = Callable[..., List[State]]
+MessageLook = Tuple[Any, ...]
 
 # Events after which the applied history is not the old one plus the new events (see
 # `DialogueStateTracker.applied_events`): such an event makes the replay start again.
@@ -44,6 +49,8 @@ class _Turn:
     """What Rasa reads of one prior tracker: its state and the facts about it that hide rule turns."""
 
     state: State
+    message: Optional[UserUttered]
+    message_look: MessageLook
     hide_rule_turn: bool
     previous_action: Optional[Dict[Text, Text]]
     followup_action: Optional[Text]
@@ -143,6 +150,8 @@ def _turn_of(domain: Domain, prior: DialogueStateTracker, hide_rule_turn: bool) 
     """What Rasa's state builder reads of `prior`, read now (the replayed tracker moves on)."""
     return _Turn(
         state=domain.get_active_state(prior),
+        message=prior.latest_message,
+        message_look=_look_of(prior.latest_message),
         hide_rule_turn=hide_rule_turn,
         previous_action=domain._get_prev_action_sub_state(prior),
         followup_action=prior.followup_action,
@@ -167,7 +176,7 @@ def _states_of(
                 turn_was_hidden = turn.hide_rule_turn
             if turn_was_hidden:
                 continue
-        state = _state_copy(turn.state, copies)
+        state = _state_copy(_current_state(turn, domain), copies)
         if ignore_rule_only_turns:
             domain._remove_rule_only_features(state, rule_only_data)
             if states:
@@ -176,6 +185,22 @@ def _states_of(
                 state[PREVIOUS_ACTION] = last_ml_action_sub_state
         states.append(domain._clean_state(state))
     return states
+
+
+def _look_of(message: Optional[UserUttered]) -> MessageLook:
+    """What of a customer message its state shows, as far as it can change after the message arrived."""
+    if message is None:
+        return ()
+    return (message.use_text_for_featurization, message.text, message.intent_name, len(message.entities))
+
+
+def _current_state(turn: _Turn, domain: Domain) -> State:
+    """The turn's state, with the customer message described again if the message changed since."""
+    if turn.message is None or _look_of(turn.message) == turn.message_look:
+        return turn.state
+    user = domain._get_user_sub_state(SimpleNamespace(latest_message=turn.message))  # type: ignore[arg-type]
+    state = {USER: user, **{kind: sub_state for kind, sub_state in turn.state.items() if kind != USER}}
+    return domain._clean_state(state)
 
 
 def _shared_copy(sub_state: Optional[Dict[Text, Text]], copies: Dict[int, Dict[Text, Text]]) -> Optional[Dict[Text, Text]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import gc
 from typing import Any, Callable, Iterator, List
 
@@ -13,7 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server import dialogue_states
 from bot.settings import REPO_ROOT
-from tests.bot.server.dialogue_conversation import CONVERSATION, DOMAIN, RULE_ONLY_DATA, action, user
+from tests.bot.server.dialogue_conversation import DOMAIN, conversation, RULE_ONLY_DATA, action, user
 
 OPTIONS = [(False, None), (True, None), (True, RULE_ONLY_DATA), (False, RULE_ONLY_DATA)]
 
@@ -50,12 +49,12 @@ def test_states_equal_rasas_after_every_event(ignore: bool, data: Any) -> None:
         assert DOMAIN.states_for_tracker_history(tracker, False, ignore, data) == expected
         assert tracker.past_states(DOMAIN, ignore_rule_only_turns=ignore, rule_only_data=data) == expected
 
-    grown(DOMAIN, CONVERSATION, check)
+    grown(DOMAIN, conversation(), check)
 
 
 def test_states_equal_rasas_with_our_domain() -> None:
     ours = Domain.load(str(REPO_ROOT / "domain.yml"))
-    events = [event for event in CONVERSATION if not isinstance(event, (SlotSet, ActiveLoop))]
+    events = [event for event in conversation() if not isinstance(event, (SlotSet, ActiveLoop))]
     events += [SlotSet("nps_asked", True), SlotSet("awaiting", "product"), action("action_listen"), user("thank")]
 
     def check(tracker: DialogueStateTracker) -> None:
@@ -67,7 +66,7 @@ def test_states_equal_rasas_with_our_domain() -> None:
 
 def test_changing_returned_states_never_changes_later_answers() -> None:
     """Policies delete a state's intent or text in place; the next caller still gets Rasa's states."""
-    tracker = DialogueStateTracker.from_events("c1", CONVERSATION[:15], DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events("c1", conversation()[:15], DOMAIN.slots)
     expected = rasa_states(DOMAIN, tracker, True, RULE_ONLY_DATA)
     first = DOMAIN.states_for_tracker_history(tracker, False, True, RULE_ONLY_DATA)
     for state in first:
@@ -79,18 +78,18 @@ def test_changing_returned_states_never_changes_later_answers() -> None:
 
 def test_events_changed_in_place_or_dropped_are_replayed_again() -> None:
     """A tracker whose earlier events are not the ones replayed gets a fresh replay, not stale states."""
-    tracker = DialogueStateTracker.from_events("c1", CONVERSATION[:10], DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events("c1", conversation()[:10], DOMAIN.slots)
     DOMAIN.states_for_tracker_history(tracker)
     tracker.events[7] = user("thank", "thanks")
     assert DOMAIN.states_for_tracker_history(tracker) == rasa_states(DOMAIN, tracker, False, None)
     short = DialogueStateTracker("c2", DOMAIN.slots, max_event_history=4)
-    for event in CONVERSATION[:12]:
+    for event in conversation()[:12]:
         short.update(event)
         assert DOMAIN.states_for_tracker_history(short) == rasa_states(DOMAIN, short, False, None)
 
 
 def test_new_plain_events_replay_only_themselves(monkeypatch: pytest.MonkeyPatch) -> None:
-    tracker = DialogueStateTracker.from_events("c1", CONVERSATION[:20], DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events("c1", conversation()[:20], DOMAIN.slots)
     DOMAIN.states_for_tracker_history(tracker)
     replayed: List[Event] = []
     update = DialogueStateTracker.update
@@ -106,14 +105,14 @@ def test_new_plain_events_replay_only_themselves(monkeypatch: pytest.MonkeyPatch
 
 def test_other_trackers_and_options_are_rasas(monkeypatch: pytest.MonkeyPatch) -> None:
     """Unset slots left out, and tracker subclasses (training's cached trackers), go to Rasa's builder."""
-    tracker = DialogueStateTracker.from_events("c1", CONVERSATION[:15], DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events("c1", conversation()[:15], DOMAIN.slots)
     expected = dialogue_states._rasa_builder()(DOMAIN, tracker, True, False, None)
     assert DOMAIN.states_for_tracker_history(tracker, omit_unset_slots=True) == expected
     assert id(tracker) not in dialogue_states.kept_replays()
 
 
 def test_the_replay_goes_with_its_tracker() -> None:
-    tracker = DialogueStateTracker.from_events("c1", copy.deepcopy(CONVERSATION[:10]), DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events("c1", conversation()[:10], DOMAIN.slots)
     DOMAIN.states_for_tracker_history(tracker)
     key = id(tracker)
     assert key in dialogue_states.kept_replays()

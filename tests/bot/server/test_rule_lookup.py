@@ -16,7 +16,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server import rule_lookup
-from tests.bot.server.dialogue_conversation import CONVERSATION, DOMAIN
+from tests.bot.server.dialogue_conversation import DOMAIN, conversation
 
 LISTEN = {"action_name": "action_listen"}
 RULES: List[List[State]] = [
@@ -69,7 +69,7 @@ def conversations() -> Iterator[List[State]]:
         ActionExecuted("utter_greet"), ActionExecuted("action_listen"),
         UserUttered("thanks", {"name": "thank"}), SlotSet("vip", True), ActionExecuted("action_check"),
     ]
-    for events in (CONVERSATION, extra, extra * 3):
+    for events in (conversation(), extra, extra * 3):
         tracker = DialogueStateTracker("c1", DOMAIN.slots)
         for event in events:
             tracker.update(event)
