@@ -14,7 +14,6 @@ earlier state shows is described again when it has changed since (events such as
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Callable, Dict, List, Optional, Set, Text, Tuple
@@ -33,6 +32,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.server.kept_per_tracker import KeptPerTracker
+
 StatesBuilder = Callable[..., List[State]]
 MessageLook = Tuple[Any, ...]
 
@@ -41,7 +42,7 @@ MessageLook = Tuple[Any, ...]
 _HISTORY_REWRITING = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)
 
 _rasa_states_for_tracker_history: Optional[StatesBuilder] = None
-_replays: Dict[int, "_Replay"] = {}
+_replays: "KeptPerTracker[_Replay]" = KeptPerTracker()
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,6 @@ class _Turn:
 class _Replay:
     """One tracker's events replayed so far, for one domain, with the turn before each action."""
 
-    owner: "weakref.ReferenceType[DialogueStateTracker]"
     domain: Domain
     events: List[Event]
     loop_names: Set[Text]
@@ -100,20 +100,17 @@ def _rasa_builder() -> StatesBuilder:
 
 def _replay_of(tracker: DialogueStateTracker, domain: Domain) -> _Replay:
     """The tracker's replay brought up to its events: extended when only plain events were added."""
-    key = id(tracker)
-    replay = _replays.get(key)
+    replay = _replays.get(tracker)
     events = tracker.events
-    if replay is not None and replay.owner() is tracker and replay.domain is domain and _extends(replay, events):
+    if replay is not None and replay.domain is domain and _extends(replay, events):
         for event in list(events)[len(replay.events):]:
             _apply(replay, domain, event)
         return replay
-    replay = _Replay(weakref.ref(tracker), domain, [], _loop_names(events), tracker.init_copy())
+    replay = _Replay(domain, [], _loop_names(events), tracker.init_copy())
     for event in tracker.applied_events():
         _apply(replay, domain, event)
     replay.events = list(events)
-    if _replays.get(key) is None or _replays[key].owner() is not tracker:
-        weakref.finalize(tracker, _replays.pop, key, None)
-    _replays[key] = replay
+    _replays.put(tracker, replay)
     return replay
 
 
@@ -224,6 +221,6 @@ def _state_copy(state: State, copies: Dict[int, Dict[Text, Text]]) -> State:
     return copied
 
 
-def kept_replays() -> Tuple[int, ...]:
+def kept_replays() -> List[int]:
     """The ids of the trackers whose replays are kept (for tests: a replay goes with its tracker)."""
-    return tuple(_replays)
+    return _replays.tracker_ids()

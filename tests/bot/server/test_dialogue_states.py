@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from typing import Any, Callable, Iterator, List
 
 import pytest
@@ -109,16 +108,6 @@ def test_other_trackers_and_options_are_rasas(monkeypatch: pytest.MonkeyPatch) -
     expected = dialogue_states._rasa_builder()(DOMAIN, tracker, True, False, None)
     assert DOMAIN.states_for_tracker_history(tracker, omit_unset_slots=True) == expected
     assert id(tracker) not in dialogue_states.kept_replays()
-
-
-def test_the_replay_goes_with_its_tracker() -> None:
-    tracker = DialogueStateTracker.from_events("c1", conversation()[:10], DOMAIN.slots)
-    DOMAIN.states_for_tracker_history(tracker)
-    key = id(tracker)
-    assert key in dialogue_states.kept_replays()
-    del tracker
-    gc.collect()
-    assert key not in dialogue_states.kept_replays()
 
 
 def test_install_is_idempotent() -> None:
