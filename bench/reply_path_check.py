@@ -2,7 +2,7 @@
 
 Loads our model in one process as the server runs it (actions in process, in-memory tracker store)
 and switches the patches `bot.server.entry` installs for the dialogue policies and the processor
-(`dialogue_states`, `rule_lookup`, `debug_log_copies`, `tracker_copies`) off and on by swapping the
+(`dialogue_states`, `rule_lookup`, `debug_log_copies`) off and on by swapping the
 attributes they replace:
 
 - check: every next-action prediction (action scores, policy, events, flags) for every prefix of
@@ -33,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-PATCHES = ("dialogue_states", "rule_lookup", "debug_log_copies", "tracker_copies")
+PATCHES = ("dialogue_states", "rule_lookup", "debug_log_copies")
 CONVERSATIONS = [
     ["hi", "how much is the aura smart speaker?", "where is my order #55213?", "what is your return policy?",
      "do you deliver on saturdays?", "thanks", "9"],
@@ -58,11 +58,10 @@ class PatchSwitch:
         import rasa.core.processor
         from rasa.core.policies.rule_policy import RulePolicy
         from rasa.shared.core.domain import Domain
-        from rasa.shared.core.trackers import DialogueStateTracker
 
         watched = [
             (Domain, "states_for_tracker_history"), (RulePolicy, "_get_possible_keys"),
-            (RulePolicy, "_is_rule_applicable"), (DialogueStateTracker, "copy"),
+            (RulePolicy, "_is_rule_applicable"),
             *[(module, "copy") for module in (
                 rasa.core.processor, rasa.core.policies.memoization, rasa.core.policies.rule_policy)],
         ]

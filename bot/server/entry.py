@@ -12,10 +12,9 @@ skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in
 (`bot.server.empty_domain`), the policies' dialogue states are replayed once per conversation turn
 and extended as events arrive (`bot.server.dialogue_states`), RulePolicy's rule lookup stops at the
 longest rule still matching (`bot.server.rule_lookup`), debug-line arguments are deep-copied only
-when debug lines are written (`bot.server.debug_log_copies`), the tracker copy made before every
-action is cloned from a replay kept beside the tracker (`bot.server.tracker_copies`), jax and h5py,
-which TensorFlow would import for nothing Rasa uses, stay out (`bot.server.unused_libraries`), and
-`rasa run` does its matrix products on one BLAS thread (`bot.server.blas_threads`).
+when debug lines are written (`bot.server.debug_log_copies`), jax and h5py, which TensorFlow would
+import for nothing Rasa uses, stay out (`bot.server.unused_libraries`), and `rasa run` does its
+matrix products on one BLAS thread (`bot.server.blas_threads`).
 """
 
 from __future__ import annotations
@@ -51,7 +50,6 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import event_types
         from bot.server import graph_runner
         from bot.server import rule_lookup
-        from bot.server import tracker_copies
 
         action_answer_check.install()
         direct_action_calls.install()
@@ -61,7 +59,6 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         dialogue_states.install()
         rule_lookup.install()
         debug_log_copies.install()
-        tracker_copies.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0

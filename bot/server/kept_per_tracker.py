@@ -2,8 +2,8 @@
 
 `DialogueStateTracker` defines equality without a hash, so a `WeakKeyDictionary` cannot hold it;
 `KeptPerTracker` keys by identity, checks that the kept value still belongs to the same object and
-forgets it when the tracker is collected. Used by `bot.server.dialogue_states` and
-`bot.server.tracker_copies` for the replays they keep.
+forgets it when the tracker is collected. Used by `bot.server.dialogue_states` for the replays it
+keeps.
 """
 
 from __future__ import annotations

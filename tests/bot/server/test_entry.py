@@ -15,11 +15,10 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
-from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server import answer_check as action_answer_check
 from bot.server.blas_threads import THREADS_VARIABLE
-from bot.server import debug_log_copies, dialogue_states, empty_domain, event_types, rule_lookup, tracker_copies
+from bot.server import debug_log_copies, dialogue_states, empty_domain, event_types, rule_lookup
 from bot.server.entry import main
 
 VALID_ANSWER: Dict[str, Any] = {
@@ -53,8 +52,6 @@ def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
     for name in debug_log_copies.PATCHED_MODULES:
         monkeypatch.setattr(importlib.import_module(name), "copy", copy)
     monkeypatch.setattr(debug_log_copies, "_originals", {})
-    monkeypatch.setattr(DialogueStateTracker, "copy", DialogueStateTracker.__dict__["copy"])
-    monkeypatch.setattr(tracker_copies, "_rasa_copy", tracker_copies._rasa_copy)
     return original
 
 
@@ -75,7 +72,6 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     assert Domain.states_for_tracker_history is dialogue_states.states_for_tracker_history
     assert RulePolicy._get_possible_keys is rule_lookup.possible_rule_keys
     assert isinstance(rasa.core.processor.copy, debug_log_copies.DebugLogCopy)
-    assert DialogueStateTracker.copy is tracker_copies.copy_tracker
 
 
 def test_main_without_a_module_explains_usage(capsys: pytest.CaptureFixture[str]) -> None:
