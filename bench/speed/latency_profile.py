@@ -10,11 +10,13 @@ here; the bench measures those as REST vs Telegram on the running server.
 
 "As deployed" has what `bot.server.entry` installs in every Rasa server (answer check built once,
 event classes found by name, direct calls to the own action gateway, prediction graphs run in order
-without dask, the empty domain built once; one BLAS thread, as `rasa run` gets it). The same turns also run with changes switched on (see `what_if`): Rasa 3.6's dask
-graph runner, Rasa 3.6's own tracker store queries (it re-counts the stored events and writes
-through the ORM; `lean: false`), as a bound for any tracker store work
-Rasa's in-memory tracker store (what the references run; not an option for us, conversations must
-survive a restart), and Rasa 3.6's own answer check that rebuilds its validator for every answer.
+without dask, the empty domain built once, the policies' dialogue states replayed once per turn,
+RulePolicy's lookup stopping at the longest rule, no deep copies for dropped debug lines; one BLAS
+thread, as `rasa run` gets it). The same turns also run with changes switched on (see `what_if`):
+Rasa 3.6's dask graph runner, Rasa 3.6's own tracker store queries (it re-counts the stored events
+and writes through the ORM; `lean: false`), as a bound for any tracker store work Rasa's in-memory
+tracker store (what the references run; not an option for us, conversations must survive a
+restart), and Rasa 3.6's own answer check that rebuilds its validator for every answer.
 One agent per variant, the variants taking turns conversation by conversation, so machine load
 drifts over all of them alike.
 
@@ -240,10 +242,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     script = json.loads(args.script) if args.script else SCRIPT
     switch = ValidationSwitch()
     switch.install()
-    from bot.server import empty_domain, event_types
+    from bot.server import debug_log_copies, dialogue_states, empty_domain, event_types, rule_lookup
 
     event_types.install()  # as bot.server.entry does for the deployed server
     empty_domain.install()
+    dialogue_states.install()
+    rule_lookup.install()
+    debug_log_copies.install()
     serve_actions_in_process()
     clock = StageClock()
     instrument(clock)

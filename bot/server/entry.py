@@ -9,9 +9,12 @@ with a validator built once (`bot.server.answer_check`), calls to the server's o
 skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in an index
 (`bot.server.event_types`), prediction graphs run node after node without dask's scheduler
 (`bot.server.graph_runner`), the empty-domain check compares with an empty domain built once
-(`bot.server.empty_domain`), jax and h5py, which TensorFlow would import for nothing Rasa uses,
-stay out (`bot.server.unused_libraries`), and `rasa run` does its matrix products on one BLAS
-thread (`bot.server.blas_threads`).
+(`bot.server.empty_domain`), the policies' dialogue states are replayed once per conversation turn
+and extended as events arrive (`bot.server.dialogue_states`), RulePolicy's rule lookup stops at the
+longest rule still matching (`bot.server.rule_lookup`), debug-line arguments are deep-copied only
+when debug lines are written (`bot.server.debug_log_copies`), jax and h5py, which TensorFlow would
+import for nothing Rasa uses, stay out (`bot.server.unused_libraries`), and `rasa run` does its
+matrix products on one BLAS thread (`bot.server.blas_threads`).
 """
 
 from __future__ import annotations
@@ -39,17 +42,23 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import unused_libraries
 
         unused_libraries.keep_out()  # before the imports below load Rasa and TensorFlow
+        from bot.server import debug_log_copies
+        from bot.server import dialogue_states
         from bot.server import direct_action_calls
         from bot.server import empty_domain
         from bot.server import answer_check as action_answer_check
         from bot.server import event_types
         from bot.server import graph_runner
+        from bot.server import rule_lookup
 
         action_answer_check.install()
         direct_action_calls.install()
         event_types.install()
         graph_runner.install()
         empty_domain.install()
+        dialogue_states.install()
+        rule_lookup.install()
+        debug_log_copies.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0

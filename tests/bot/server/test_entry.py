@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import importlib
 import logging
 import sys
 from typing import Any, Dict, List
@@ -10,12 +12,13 @@ import pytest
 import rasa.core.processor
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 
 from bot.server import answer_check as action_answer_check
 from bot.server.blas_threads import THREADS_VARIABLE
-from bot.server import empty_domain, event_types
+from bot.server import debug_log_copies, dialogue_states, empty_domain, event_types, rule_lookup
 from bot.server.entry import main
 
 VALID_ANSWER: Dict[str, Any] = {
@@ -41,6 +44,14 @@ def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(rasa.core.processor, "DaskGraphRunner", rasa.core.processor.DaskGraphRunner)
     monkeypatch.setattr(Domain, "is_empty", Domain.__dict__["is_empty"])
     monkeypatch.setattr(empty_domain, "_rasa_is_empty", empty_domain._rasa_is_empty)
+    monkeypatch.setattr(Domain, "states_for_tracker_history", Domain.__dict__["states_for_tracker_history"])
+    monkeypatch.setattr(dialogue_states, "_rasa_states_for_tracker_history", dialogue_states._rasa_states_for_tracker_history)
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", RulePolicy.__dict__["_get_possible_keys"])
+    monkeypatch.setattr(RulePolicy, "_is_rule_applicable", RulePolicy.__dict__["_is_rule_applicable"])
+    monkeypatch.setattr(rule_lookup, "_rasa_get_possible_keys", rule_lookup._rasa_get_possible_keys)
+    for name in debug_log_copies.PATCHED_MODULES:
+        monkeypatch.setattr(importlib.import_module(name), "copy", copy)
+    monkeypatch.setattr(debug_log_copies, "_originals", {})
     return original
 
 
@@ -58,6 +69,9 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     assert sys.argv == ["rasa", "run", "--port", "5005"]
     assert RemoteAction._validate_action_result is not rasa_check
     assert Domain.is_empty is empty_domain.is_empty
+    assert Domain.states_for_tracker_history is dialogue_states.states_for_tracker_history
+    assert RulePolicy._get_possible_keys is rule_lookup.possible_rule_keys
+    assert isinstance(rasa.core.processor.copy, debug_log_copies.DebugLogCopy)
 
 
 def test_main_without_a_module_explains_usage(capsys: pytest.CaptureFixture[str]) -> None:
