@@ -42,14 +42,16 @@ class ConversationWeights:
 
     A first misunderstanding adds nothing (a first message must stand on its own score); the
     second in a row adds `misunderstood`, which tips any message that is not plainly calm, and
-    the third tips any message. Sending the same request again says as plainly that the bot's
-    answer did not help, so it weighs as much as a second misunderstanding: a repeat tips a
-    message that is not plainly calm ("that's not what I asked" twice), never a plainly calm one
-    ("where is my order" twice). An annoyed earlier message tips one that already sounds annoyed.
+    the third tips any message. Sending the same request again says that the bot's answer did
+    not help: a repeat tips a message that is not plainly calm ("that's not what I asked" twice),
+    never a plainly calm request ("where is my order" twice). Its weight sits in the middle of the
+    gap, on the log-odds scale, between the model's scores for our calm requests (about 0.001) and
+    for corrections such as "that's not what I asked" (0.01-0.07). An annoyed earlier message tips
+    one that already sounds annoyed.
     """
 
     window: int = 10
-    repeated_request: float = 4.0
+    repeated_request: float = 6.0
     further_repeat: float = 0.25
     same_request_similarity: float = 0.75
     same_request_min_words: int = 2

@@ -157,13 +157,15 @@ def test_asking_the_same_thing_again_tips_a_mildly_annoyed_message() -> None:
 
 
 def test_a_repeated_correction_tips_but_a_plainly_calm_repeat_does_not() -> None:
-    """The same request twice weighs like a second misunderstanding: it tips a message with a
-    little annoyance in it, not one the model reads as plainly calm."""
+    """The same request twice tips a correction the model reads as mildly annoyed (0.01-0.07),
+    not a request it reads as plainly calm (about 0.001)."""
     correction = decide(turns("that's not what I asked", "that's not what I asked", intent="deny", score=0.06), THRESHOLD)
+    mild_correction = decide(turns("that's not what I asked", "that's not what I asked", intent="deny", score=0.01), THRESHOLD)
     calm_repeat = decide(turns("where is my order", "where is my order", intent="order_status", score=0.001), THRESHOLD)
 
     assert (correction.handoff, correction.reason) == (True, REASON_FRUSTRATION)
     assert SIGNAL_REPEATED in correction.signals
+    assert mild_correction.handoff is True
     assert calm_repeat.handoff is False
 
 
