@@ -13,8 +13,10 @@ skip HTTP (`bot.server.direct_action_calls`), event classes are found by name in
 and extended as events arrive (`bot.server.dialogue_states`), RulePolicy's rule lookup stops at the
 longest rule still matching (`bot.server.rule_lookup`), debug-line arguments are deep-copied only
 when debug lines are written (`bot.server.debug_log_copies`), jax and h5py, which TensorFlow would
-import for nothing Rasa uses, stay out (`bot.server.unused_libraries`), and `rasa run` does its
-matrix products on one BLAS thread (`bot.server.blas_threads`).
+import for nothing Rasa uses, stay out (`bot.server.unused_libraries`), `rasa run` does its
+matrix products on one BLAS thread (`bot.server.blas_threads`), and Rasa's "could not create
+tables" when two instances start together is logged as the note it is
+(`bot.server.concurrent_table_creation`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import direct_action_calls
         from bot.server import empty_domain
         from bot.server import answer_check as action_answer_check
+        from bot.server import concurrent_table_creation
         from bot.server import event_types
         from bot.server import graph_runner
         from bot.server import rule_lookup
@@ -59,6 +62,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         dialogue_states.install()
         rule_lookup.install()
         debug_log_copies.install()
+        concurrent_table_creation.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0
