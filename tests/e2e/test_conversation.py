@@ -103,6 +103,7 @@ def test_a_second_thats_not_what_i_asked_after_a_misunderstanding_hands_off(assi
     assistant.texts(sender, "how much is the aura smart speaker?")
     first = assistant.texts(sender, "that's not what I asked")
     assert first and not any("handing you over" in reply for reply in first)
+    assert any("in other words" in reply and "talk to a person" in reply for reply in first), first
     notice = " ".join(assistant.texts(sender, "that's not what I asked"))
     assert "handing you over to a person" in notice and re.search(r"H-[A-Z0-9]{8}", notice)
     assert rows(assistant, "SELECT reason FROM handoffs WHERE conversation_id = :s", s=sender) == [("frustration",)]
