@@ -80,13 +80,22 @@ class SqlTtlStore:
         """Nothing to release: the engine belongs to the caller."""
 
     def _add(self, key: str, value: str, now: float, expires_at: float, purge: bool) -> bool:
+        """A new key (a first delivery) costs one INSERT; only when the key is taken is an
+        expired entry for it removed and the INSERT tried again, in a second transaction."""
+        row = {"key": key, "value": value, "expires_at": expires_at}
         try:
             with self._engine.begin() as conn:
                 if purge:
                     conn.execute(_DELETE_EXPIRED, {"now": now})
-                else:
-                    conn.execute(_DELETE_EXPIRED_KEY, {"key": key, "now": now})
-                conn.execute(_INSERT, {"key": key, "value": value, "expires_at": expires_at})
+                conn.execute(_INSERT, row)
+            return True
+        except IntegrityError:
+            pass
+        try:
+            with self._engine.begin() as conn:
+                if conn.execute(_DELETE_EXPIRED_KEY, {"key": key, "now": now}).rowcount == 0:
+                    return False
+                conn.execute(_INSERT, row)
             return True
         except IntegrityError:
             return False

@@ -62,6 +62,25 @@ def test_claims_expire_after_the_ttl(channel_env: Dict[str, str]):
     assert asyncio.run(scenario()) == (True, False, True)
 
 
+def test_a_refused_add_leaves_the_live_entry_and_an_expired_one_is_taken_once(channel_env: Dict[str, str]):
+    clock = FakeClock()
+    first, second = ChannelRuntime.start(channel_env, clock), ChannelRuntime.start(channel_env, clock)
+
+    async def scenario():
+        claimed = await first.ttl_store.add("button:1", "/affirm", 10)
+        refused = await second.ttl_store.add("button:1", "/deny", 10)
+        live = await first.ttl_store.get("button:1")
+        clock.advance(11)
+        retaken = [await runtime.ttl_store.add("button:1", value, 10) for runtime, value in
+                   [(second, "/deny"), (first, "/affirm")]]
+        now_live = await first.ttl_store.get("button:1")
+        await first.close()
+        await second.close()
+        return claimed, refused, live, retaken, now_live
+
+    assert asyncio.run(scenario()) == (True, False, "/affirm", [True, False], "/deny")
+
+
 def test_claims_survive_a_restart(channel_env: Dict[str, str], tmp_path: Path):
     async def claim() -> bool:
         runtime = ChannelRuntime.start(channel_env)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from telegram.error import NetworkError, TimedOut
@@ -31,6 +32,9 @@ def test_form_and_multipart_calls_reach_the_api():
         message = asyncio.run(scenario())
         document = api.calls("/sendDocument")[0]
     assert message.chat.id == 7 and message.text == "hello & <b>bye</b>"
+    sent = api.calls("/sendMessage")[0]
+    assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert sent.form() == {"chat_id": "7", "text": "hello & <b>bye</b>", "parse_mode": "HTML"}
     assert api.sent_messages()[0]["parse_mode"] == "HTML"
     assert document.headers["Content-Type"].startswith("multipart/form-data")
     assert b"invoice.pdf" in document.body and b"%PDF-1.4 invoice" in document.body
@@ -49,3 +53,17 @@ def test_network_failures_become_telegram_errors():
 
     error = asyncio.run(scenario())
     assert not isinstance(error, TimedOut)
+
+
+def test_a_call_keeps_its_own_read_timeout_and_others_the_default():
+    with FakeTelegramApi(TOKEN) as api:
+        api.add_listener(lambda request: time.sleep(0.5) if request.path.endswith("/sendMessage") else None)
+
+        async def scenario():
+            async with settings_for(api.url).make_bot() as bot:
+                with pytest.raises(TimedOut):
+                    await bot.send_message(chat_id=7, text="quick", read_timeout=0.1)
+                return await bot.send_message(chat_id=7, text="patient")
+
+        message = asyncio.run(scenario())
+    assert message.text == "patient"
