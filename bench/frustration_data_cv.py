@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 import numpy as np  # noqa: E402
 
 from bot.nlu.frustration_corpus import LabelledText, training_corpus  # noqa: E402
-from bot.nlu.frustration_model import FitResult, TrainingOptions, fit  # noqa: E402
+from bot.nlu.frustration_model import FitResult, TrainingOptions, budget_threshold, fit  # noqa: E402
 from frustration_encoder_cv import CachedEmbeddings, average_precision, calm_flagged_at_recall, figures  # noqa: E402
 
 
@@ -57,12 +57,11 @@ def labelled_keys(corpus: Sequence[LabelledText]) -> Set[Tuple[str, bool]]:
 
 
 def recall_within_budget(result: FitResult, budget: float) -> Tuple[float, float]:
-    """Recall at the lowest score cut that flags at most `budget` of the calm texts, and that cut."""
+    """Recall at the lowest score cut that flags at most `budget` of the calm texts, and that cut
+    (training's own rule, `budget_threshold`, with every score a candidate)."""
     positives = np.array([example.frustrated for example in result.in_domain], dtype=bool)
     scores = np.asarray(result.out_of_fold_scores)
-    calm = np.sort(scores[~positives])[::-1]
-    allowed = int(np.floor(budget * len(calm)))
-    cut = float(np.nextafter(calm[allowed], np.inf)) if allowed < len(calm) else float(calm.min())
+    cut = budget_threshold(scores, positives, budget, decimals=None)
     return float(np.mean(scores[positives] >= cut)), cut
 
 

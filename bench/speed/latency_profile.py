@@ -242,13 +242,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     script = json.loads(args.script) if args.script else SCRIPT
     switch = ValidationSwitch()
     switch.install()
-    from bot.server import debug_log_copies, dialogue_states, empty_domain, event_types, rule_lookup
+    from bot.server.entry import install_prediction_patches
 
-    event_types.install()  # as bot.server.entry does for the deployed server
-    empty_domain.install()
-    dialogue_states.install()
-    rule_lookup.install()
-    debug_log_copies.install()
+    install_prediction_patches()  # as bot.server.entry does for the deployed server
     serve_actions_in_process()
     clock = StageClock()
     instrument(clock)

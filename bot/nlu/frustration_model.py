@@ -313,17 +313,23 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float,
     return best
 
 
-def budget_threshold(probabilities: np.ndarray, labels: np.ndarray, calm_budget: float, decimals: int = 3) -> float:
-    """The lowest cut among `probabilities` rounded to `decimals` that flags at most `calm_budget` of the calm texts.
+def budget_threshold(
+    probabilities: np.ndarray, labels: np.ndarray, calm_budget: float, decimals: Optional[int] = 3
+) -> float:
+    """The lowest cut among `probabilities` rounded to `decimals` (None: as they are) that flags at
+    most `calm_budget` of the calm texts.
 
     The lowest such cut catches the most frustrated texts. Unlike an F-beta cut it does not move
     when more frustrated examples are written: only the calm texts set it (training data only).
     """
     calm = probabilities[~labels]
     allowed = int(np.floor(calm_budget * len(calm)))
-    for threshold in np.unique(np.round(probabilities, decimals)):
+    candidates = probabilities if decimals is None else np.round(probabilities, decimals)
+    for threshold in np.unique(candidates):
         if int(np.sum(calm >= threshold)) <= allowed:
             return float(threshold)
+    if decimals is None:
+        return float(np.nextafter(np.max(calm), np.inf))
     return float(np.round(np.max(calm), decimals) + 10.0**-decimals)
 
 

@@ -21,6 +21,7 @@ tables" when two instances start together is logged as the note it is
 
 from __future__ import annotations
 
+import importlib
 import runpy
 import sys
 from typing import Any, Callable, List, Optional
@@ -28,6 +29,17 @@ from typing import Any, Callable, List, Optional
 from bot.server import blas_threads
 from bot.server import library_logging
 from bot.server import log_privacy
+
+
+# Start-up patches that make Rasa's predictions cheaper and change none of them; the latency
+# profile (bench/speed/latency_profile.py) installs the same ones to profile the server as deployed.
+PREDICTION_PATCHES = ("event_types", "empty_domain", "dialogue_states", "rule_lookup", "debug_log_copies")
+
+
+def install_prediction_patches() -> None:
+    """Install `PREDICTION_PATCHES` (each idempotent); imported here, after `unused_libraries.keep_out`."""
+    for name in PREDICTION_PATCHES:
+        importlib.import_module(f"bot.server.{name}").install()
 
 
 def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runpy.run_module) -> int:
@@ -44,24 +56,15 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import unused_libraries
 
         unused_libraries.keep_out()  # before the imports below load Rasa and TensorFlow
-        from bot.server import debug_log_copies
-        from bot.server import dialogue_states
-        from bot.server import direct_action_calls
-        from bot.server import empty_domain
         from bot.server import answer_check as action_answer_check
         from bot.server import concurrent_table_creation
-        from bot.server import event_types
+        from bot.server import direct_action_calls
         from bot.server import graph_runner
-        from bot.server import rule_lookup
 
         action_answer_check.install()
         direct_action_calls.install()
-        event_types.install()
         graph_runner.install()
-        empty_domain.install()
-        dialogue_states.install()
-        rule_lookup.install()
-        debug_log_copies.install()
+        install_prediction_patches()
         concurrent_table_creation.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
