@@ -5,7 +5,7 @@ and F0.5 cut as `rasa train`), the texts encoded once and reused. Prints per sca
 out-of-fold F1, precision and recall on our own texts at the cut `fit` chose, and the share of
 calm texts flagged. Scale 0 is the model without the embedding.
 
-    python bench/frustration_encoder_cv.py [--scales 0 1 2 4 8]
+    python bench/frustration_encoder_cv.py [--scales 0 1 2 4 8] [--seed 14]
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the comparison and print one line per scale."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[0.0, 1.0, 2.0, 4.0, 8.0])
+    parser.add_argument("--seed", type=int, default=TrainingOptions().seed, help="fold seed (rasa train's by default)")
     args = parser.parse_args(argv)
-    options = TrainingOptions()
+    options = dataclasses.replace(TrainingOptions(), seed=args.seed)
     from rasa.shared.nlu.training_data.loading import load_data
 
     nlu = load_data(str(REPO_ROOT / "data" / "nlu")).intent_examples

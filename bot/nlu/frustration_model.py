@@ -27,12 +27,14 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from bot.log_odds import log_odds, log_odds_array, sigmoid, sigmoid_array
 from bot.nlu.domain_gate import DomainGate, out_of_fold_shares
+from bot.nlu.embedding_head import EmbeddingHead
 from bot.nlu.frustration_corpus import LabelledText
 from bot.nlu.sentence_encoder import shared_encoder
 from bot.nlu.tfidf_dot import TfidfDot
 
 _SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _REPEATED_MARKS = re.compile(r"[!?]{2,}")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 # Part of the component's fingerprint: bump it when a change here should make Rasa retrain.
 MODEL_VERSION = 5
 # Below this score nothing is named as a signal: a calm "thanks!" must not read "reads_frustrated"
@@ -58,6 +60,14 @@ class TrainingOptions:
     gate_sample: int = 2000  # Reddit comments the domain gate learns general chat from; 0 = no gate
     gate_sharpness: float = 2.0  # bench/frustration_gate_cv.py chose these two, training data only
     gate_offset: float = 1.5
+    in_domain_class_weight: Optional[str] = "balanced"  # None: frustrated and calm texts weigh the same
+    embedding_head: str = ""  # "logistic" or "perceptron": a head on the embedding alone, log-odds averaged in
+    plain_copies: bool = False  # also learn from lower-cased, unpunctuated copies of our texts (training folds only)
+
+
+def plain_copy(text: str) -> str:
+    """The text as a hurried customer types it: lower case, no punctuation, single spaces."""
+    return " ".join(_PUNCTUATION.sub("", text).lower().split())
 
 
 def shouting_row(text: str) -> tuple[float, float]:
@@ -174,12 +184,14 @@ class FrustrationModel:
         threshold: float,
         embedding_scale: float = 0.0,
         gate: Optional[DomainGate] = None,
+        head: Optional[EmbeddingHead] = None,
     ) -> None:
         """Keep the parts; `threshold` is on the second stage's probability scale.
 
         The classifier's columns: word and character n-grams, two shouting columns, the Reddit
         log-odds, then (when `embedding_scale` > 0) the sentence embedding times that scale.
-        Without a `gate` the second stage decides every text.
+        Without a `gate` the second stage decides every text; with a `head` the second stage's
+        log-odds are the mean of the classifier's and the head's.
         """
         self.reddit = reddit
         self.features = features
@@ -187,6 +199,7 @@ class FrustrationModel:
         self.threshold = threshold
         self.embedding_scale = embedding_scale
         self.gate = gate
+        self.head = head
         self._threshold_logit = log_odds(threshold)
         self._word_names = features.word_names()
         coefficients = classifier.coef_[0]
@@ -209,10 +222,11 @@ class FrustrationModel:
     def probabilities(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> np.ndarray:
         """The second stage's probability of frustration for each text (embeddings made here if not given)."""
         rows = _stacked(self.features, self.reddit, texts)
+        vectors = None
         if self.uses_embedding:
             vectors = self._vectors(texts, embeddings)
             rows = sparse.hstack([rows, sparse.csr_matrix(vectors * self.embedding_scale)], format="csr")
-        return self.classifier.predict_proba(rows)[:, 1]
+        return sigmoid_array(_with_head(self.classifier.decision_function(rows), self.head, vectors))
 
     def scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[float]:
         """Scores in [0, 1] with each stage's chosen threshold moved to 0.5, the stages weighed by the gate."""
@@ -260,6 +274,10 @@ class FrustrationModel:
             self._intercept + sum(words.values()) + sum(self._characters.contributions(text).values())
             + sum(extras.values())
         )
+        if self.head is not None and vector is not None:
+            head = float(self.head.decisions(vector)[0])
+            decision = float(_with_head(np.array([decision]), self.head, vector[None, :])[0])
+            extras["reads_frustrated"] = (extras["reads_frustrated"] + head) / 2
         score = self.scores_from_probabilities([sigmoid(decision)])[0]
         pushes = sorted(((value, column) for column, value in words.items() if value > 0.5), reverse=True)
         signals = [str(self._word_names[column]) for _, column in pushes[:limit]]
@@ -271,6 +289,13 @@ class FrustrationModel:
             if share < 0.5 and reddit_score >= 0.5 and "sounds_angry" not in signals:
                 signals.append("sounds_angry")
         return score, signals if score >= SIGNALS_FROM_SCORE else []
+
+
+def _with_head(decisions: np.ndarray, head: Optional[EmbeddingHead], vectors: Optional[np.ndarray]) -> np.ndarray:
+    """The classifier's log-odds, averaged half and half with the embedding head's when there is one."""
+    if head is None or vectors is None:
+        return decisions
+    return (decisions + head.decisions(vectors)) / 2
 
 
 def _stacked(features: TextFeatures, reddit: RedditAnger, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -376,30 +401,40 @@ def fit(
         (example for example in corpus if example.in_domain),
         key=lambda example: (example.group, example.text, example.frustrated),
     )
-    features = TextFeatures(min_df=2).fit([example.text for example in in_domain])
+    copies = _plain_copies(in_domain) if options.plain_copies else []
+    copy_texts = [text for _, text in copies]
+    features = TextFeatures(min_df=2).fit([example.text for example in in_domain] + copy_texts)
     rows = [*in_domain, *sample]
     blocks = [_stacked(features, reddit, [example.text for example in in_domain])]
     if sample:
         sample_rows = features.transform([example.text for example in sample])
         blocks.append(sparse.hstack([sample_rows, sample_log_odds.reshape(-1, 1)], format="csr"))
+    if copies:
+        blocks.append(_stacked(features, reddit, copy_texts))
     matrix = sparse.vstack(blocks, format="csr")
     encode = embed or (lambda texts: shared_encoder().encode(texts))
-    vectors = np.zeros((len(rows), 0))
+    vectors = np.zeros((matrix.shape[0], 0))
     if options.embedding_scale > 0:
-        vectors = encode([example.text for example in rows])
+        vectors = encode([example.text for example in rows] + copy_texts)
         matrix = sparse.hstack([matrix, sparse.csr_matrix(vectors * options.embedding_scale)], format="csr")
-    labels = np.array([example.frustrated for example in rows], dtype=int)
-    weights = np.array([1.0] * len(in_domain) + [options.reddit_weight] * len(sample))
-    strata = labels * 2 + np.array([example.in_domain for example in rows], dtype=int)
+    originals = np.array([original for original, _ in copies], dtype=int)
+    labels = np.array([example.frustrated for example in rows] + [rows[row].frustrated for row in originals], dtype=int)
+    weights = np.array([1.0] * len(in_domain) + [options.reddit_weight] * len(sample) + [1.0] * len(copies))
+    strata = labels[: len(rows)] * 2 + np.array([example.in_domain for example in rows], dtype=int)
     out_of_fold = np.zeros(len(rows))
     folds = StratifiedKFold(n_splits=options.folds, shuffle=True, random_state=options.seed)
     ours = len(in_domain)
     held_out_ours = []
-    for train_rows, held_out_rows in folds.split(matrix, strata):
-        fold_model = _second_stage(options).fit(matrix[train_rows], labels[train_rows], sample_weight=weights[train_rows])
-        out_of_fold[held_out_rows] = fold_model.predict_proba(matrix[held_out_rows])[:, 1]
+    for train_rows, held_out_rows in folds.split(np.zeros(len(rows)), strata):
+        copy_rows = len(rows) + np.flatnonzero(np.isin(originals, train_rows))
+        learn = np.concatenate([train_rows, copy_rows])
+        fold_model = _second_stage(options).fit(matrix[learn], labels[learn], sample_weight=weights[learn])
+        head = _head(options, vectors[learn], labels[learn])
+        decisions = _with_head(fold_model.decision_function(matrix[held_out_rows]), head, vectors[held_out_rows])
+        out_of_fold[held_out_rows] = sigmoid_array(decisions)
         held_out_ours.append(held_out_rows[held_out_rows < ours])
     classifier = _second_stage(options).fit(matrix, labels, sample_weight=weights)
+    head = _head(options, vectors, labels)
     threshold = budget_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.calm_budget)
     gate = None
     scores = sigmoid_array(log_odds_array(out_of_fold[:ours]) - log_odds(threshold))
@@ -409,8 +444,21 @@ def fit(
         gate = DomainGate.fit(vectors[:ours], chat, sharpness, offset, seed)
         shares = out_of_fold_shares(vectors[:ours], chat, held_out_ours, sharpness, offset, seed)
         scores = DomainGate.blend(shares, scores, reddit.scores([example.text for example in in_domain]))
-    model = FrustrationModel(reddit, features, classifier, threshold, options.embedding_scale, gate)
-    return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours:], scores)
+    model = FrustrationModel(reddit, features, classifier, threshold, options.embedding_scale, gate, head)
+    return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours : len(rows)], scores)
+
+
+def _plain_copies(in_domain: Sequence[LabelledText]) -> List[tuple[int, str]]:
+    """(row, copy) for each of our texts whose `plain_copy` differs from it and is not blank."""
+    copies = ((row, plain_copy(example.text)) for row, example in enumerate(in_domain))
+    return [(row, text) for row, text in copies if text and text != in_domain[row].text]
+
+
+def _head(options: TrainingOptions, vectors: np.ndarray, labels: np.ndarray) -> Optional[EmbeddingHead]:
+    """The embedding head the options ask for, trained on these rows, or None."""
+    if not options.embedding_head or vectors.shape[1] == 0:
+        return None
+    return EmbeddingHead.fit(options.embedding_head, vectors, labels, options.seed)
 
 
 def _reddit_stage(options: TrainingOptions) -> LogisticRegression:
@@ -421,5 +469,8 @@ def _reddit_stage(options: TrainingOptions) -> LogisticRegression:
 def _second_stage(options: TrainingOptions) -> LogisticRegression:
     """A fresh customer-service classifier, balanced because frustrated texts are the minority."""
     return LogisticRegression(
-        C=options.in_domain_regularisation, solver="liblinear", class_weight="balanced", random_state=options.seed
+        C=options.in_domain_regularisation,
+        solver="liblinear",
+        class_weight=options.in_domain_class_weight,
+        random_state=options.seed,
     )

@@ -14,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.nlu.domain_gate import DomainGate
+from bot.nlu.embedding_head import EmbeddingHead
 from bot.nlu.frustration_model import FrustrationModel, RedditAnger, TextFeatures, WordFeatures
 
 MODEL_FILE = "frustration_model.npz"
@@ -65,6 +66,24 @@ def _restore_gate(saved: np.lib.npyio.NpzFile) -> Optional[DomainGate]:
     return DomainGate(saved["gate_weights"], intercept, sharpness, offset)
 
 
+def _head_arrays(head: Optional[EmbeddingHead]) -> Dict[str, np.ndarray]:
+    """The embedding head's layers, or nothing for a model without one."""
+    if head is None:
+        return {}
+    arrays = {"head_layers": np.asarray(len(head.layers))}
+    for index, (weights, bias) in enumerate(head.layers):
+        arrays[f"head_weights_{index}"], arrays[f"head_bias_{index}"] = weights, bias
+    return arrays
+
+
+def _restore_head(saved: np.lib.npyio.NpzFile) -> Optional[EmbeddingHead]:
+    """The saved embedding head, if the model has one."""
+    if "head_layers" not in saved.files:
+        return None
+    layers = range(int(saved["head_layers"]))
+    return EmbeddingHead([(saved[f"head_weights_{index}"], saved[f"head_bias_{index}"]) for index in layers])
+
+
 def save_model(model: FrustrationModel, directory: Path) -> None:
     """Write the model's arrays to `directory`."""
     np.savez_compressed(
@@ -73,6 +92,7 @@ def save_model(model: FrustrationModel, directory: Path) -> None:
         embedding_scale=np.asarray(model.embedding_scale),
         reddit_cut=np.asarray(model.reddit.cut),
         **_gate_arrays(model.gate),
+        **_head_arrays(model.head),
         **_vectorizer_arrays("reddit_words", model.reddit.features.words),
         **_classifier_arrays("reddit", model.reddit.classifier),
         **_vectorizer_arrays("words", model.features.words),
@@ -95,4 +115,5 @@ def load_model(directory: Path) -> FrustrationModel:
         return FrustrationModel(
             reddit, features, _restore_classifier(saved, "service"), float(saved["threshold"]), embedding_scale,
             _restore_gate(saved),
+            _restore_head(saved),
         )

@@ -1,8 +1,10 @@
 """The frustration model's operating point: the lowest cut within the calm budget."""
 
 import numpy as np
+from sklearn.metrics import average_precision_score
 
-from bot.nlu.frustration_model import budget_threshold
+from bot.nlu.frustration_corpus import LabelledText
+from bot.nlu.frustration_model import TrainingOptions, budget_threshold, fit, plain_copy
 
 
 def test_the_cut_flags_no_more_calm_texts_than_the_budget_and_is_the_lowest_that_does() -> None:
@@ -41,3 +43,35 @@ def test_a_budget_of_nothing_puts_the_cut_above_every_calm_text() -> None:
     cut = budget_threshold(probabilities, labels, calm_budget=0.0)
 
     assert cut > 0.95
+
+
+def test_a_plain_copy_is_lower_case_without_punctuation() -> None:
+    assert plain_copy("WHY is my refund STILL not here?!  I've waited...") == "why is my refund still not here ive waited"
+
+
+def nonsense_corpus(seed: int) -> list[LabelledText]:
+    """Our texts made of words found nowhere else, labelled at random, and a few Reddit comments."""
+    rng = np.random.default_rng(seed)
+    letters = list("bcdfghjklmnpqrstvwxz")
+
+    def word() -> str:
+        return "".join(rng.choice(letters, size=7))
+
+    ours = [
+        LabelledText(f"{word().upper()}, {word()}'s {word()}!", bool(rng.random() < 0.3), "made_up", True)
+        for _ in range(300)
+    ]
+    comments = [LabelledText(f"{word()} {'angry' if index % 3 else 'fine'} day", index % 3 == 0, "reddit", False) for index in range(60)]
+    return [*ours, *comments]
+
+
+def test_a_plain_copy_never_teaches_the_fold_that_validates_its_original() -> None:
+    options = TrainingOptions(embedding_scale=0.0, gate_sample=0, plain_copies=True)
+
+    result = fit(nonsense_corpus(6), options)
+
+    # Each text shares its made-up words only with its own copy: if a copy were learnt in the
+    # fold that scores its original, the out-of-fold ranking would be nearly perfect.
+    labels = [example.frustrated for example in result.in_domain]
+    assert len(result.out_of_fold) == len(result.in_domain) == 300
+    assert average_precision_score(labels, result.out_of_fold) < 0.6
