@@ -68,15 +68,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     nlu = load_data(str(REPO_ROOT / "data" / "nlu")).intent_examples
     corpus = training_corpus([(m.get("text") or "", m.get("intent") or "") for m in nlu])
     learn, held_out = split_comments(corpus, options.seed)
-    result = fit(learn, dataclasses.replace(options, gate_sample=0))
-    model, ours = result.model, result.in_domain
+    result = fit(learn, dataclasses.replace(options, domain_gate=False))
+    model, ours, chat = result.model, result.in_domain, result.chat_vectors
     our_labels = np.array([example.frustrated for example in ours], dtype=bool)
     service_ours = result.out_of_fold_scores
     encoder = shared_encoder()
     our_vectors = encoder.encode([example.text for example in ours])
-    reddit_learn = [example for example in learn if not example.in_domain]
-    sample = np.sort(np.random.default_rng(options.seed + 1).permutation(len(reddit_learn))[: options.gate_sample])
-    chat = encoder.encode([reddit_learn[row].text for row in sample])
     folds = [np.sort(rows) for rows in _our_folds(our_labels, options)]
     raw_ours = logit(out_of_fold_shares(our_vectors, chat, folds, 1.0, 0.0, options.seed))
     gate = DomainGate.fit(our_vectors, chat, 1.0, 0.0, options.seed)
@@ -85,8 +82,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     held_vectors = encoder.encode(held_texts)
     raw_held = logit(gate.shares(held_vectors))
     service_held = np.array(model.scores(held_texts, held_vectors))
-    reddit_ours = np.array(model.reddit_scores([example.text for example in ours]))
-    reddit_held = np.array(model.reddit_scores(held_texts))
+    reddit_ours = np.array(model.reddit_scores([example.text for example in ours], our_vectors))
+    reddit_held = np.array(model.reddit_scores(held_texts, held_vectors))
 
     base = quality(service_ours, our_labels)
     print(f"{len(ours)} of our texts (out-of-fold), {len(held_out)} held-out GoEmotions comments, gate sample {len(chat)}")

@@ -8,9 +8,11 @@ embedding] trained on an encoded random sample of N learning comments (encoding 
 takes longer than the whole cold training may), its cut the best F1 on its own 5-fold
 out-of-fold predictions. Printed per N: F1, precision and recall on the held-out comments at the
 stage's cut, the best F1 any cut would give there (for information only), and the encoding time.
-No evaluation file is read.
+`--as-trained` adds the stage as `fit` trains it with `reddit_embedding_sample` set to
+`--embedding-sample` (the embedding step learns from that many comments, the domain gate's among
+them). No evaluation file is read.
 
-    python bench/frustration_reddit_cv.py [--samples 2000 6000 12000]
+    python bench/frustration_reddit_cv.py [--samples 2000 6000 12000] [--as-trained [--embedding-sample 6000]]
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from bot.nlu.frustration_model import RedditAnger, TrainingOptions, choose_threshold  # noqa: E402
+from bot.nlu.frustration_model import RedditAnger, TrainingOptions, choose_threshold, fit  # noqa: E402
 from bot.nlu.sentence_encoder import shared_encoder  # noqa: E402
 from frustration_data_cv import corpus_of  # noqa: E402
 from frustration_gate_cv import quality, split_comments  # noqa: E402
@@ -56,14 +58,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Fit today's stage and the stacked variants; print one line each."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, nargs="+", default=[2000, 6000, 12000])
+    parser.add_argument("--as-trained", action="store_true", help="also the stage as `fit` trains it")
+    parser.add_argument("--embedding-sample", type=int, default=6000, help="reddit_embedding_sample for --as-trained")
     args = parser.parse_args(argv)
-    options = TrainingOptions()
+    options = dataclasses.replace(TrainingOptions(), reddit_embedding_sample=args.embedding_sample)
     learn_corpus, held_out = split_comments(corpus_of(REPO_ROOT), options.seed)
     learn = [example for example in learn_corpus if not example.in_domain]
     learn_labels = np.array([example.frustrated for example in learn], dtype=int)
     held_texts = [example.text for example in held_out]
     held_labels = np.array([example.frustrated for example in held_out], dtype=bool)
-    reddit, out_of_fold = RedditAnger.fit(learn, dataclasses.replace(options, reddit_sample=1))
+    reddit, out_of_fold = RedditAnger.fit(learn, options)
     held_words = reddit.log_odds(held_texts)[:, 0]
     today = quality((held_words >= reddit.cut).astype(float), held_labels)
     print(f"{len(learn)} learning comments, {len(held_out)} held out ({held_labels.mean():.1%} frustrated)")
@@ -87,6 +91,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         figures = quality((held_values >= cut).astype(float), held_labels)
         name = f"words + embedding, {size}"
         print(f"{name:>22} {figures[0]:6.3f} {figures[1]:6.3f} {figures[2]:6.3f} {best_f1(held_values, held_labels):8.3f} {seconds:10.1f}", flush=True)
+    if args.as_trained:
+        trained = fit(learn_corpus, options).model.reddit
+        for name, vectors_given in (("as trained, words", None), ("as trained, + embedding", held_vectors)):
+            values = trained.scores(held_texts, vectors_given)
+            figures = quality(values, held_labels)
+            print(f"{name:>22} {figures[0]:6.3f} {figures[1]:6.3f} {figures[2]:6.3f} {best_f1(values, held_labels):8.3f} {0.0:10.1f}")
     return 0
 
 

@@ -3,7 +3,8 @@
 The first stage learns what anger sounds like from GoEmotions; its log-odds become one feature
 of the second stage, which learns from our own customer-service texts (frustrated messages,
 calm problem reports, the NLU examples) when a message is frustration and when it is only a
-problem. The first stage uses word 1-2-grams; the second word 1-2-grams, character 3-5-grams, a
+problem. The first stage uses word 1-2-grams (then, where it decides alone, those log-odds and the
+sentence embedding in one more regression); the second word 1-2-grams, character 3-5-grams, a
 shouting feature and the message's MiniLM sentence embedding (`bot.nlu.sentence_encoder`), the one
 the NLU pipeline already made for the intent classifier. A domain gate on that embedding
 (`bot.nlu.domain_gate`) lets the first stage decide the texts that read like general chat rather
@@ -58,6 +59,8 @@ class TrainingOptions:
     embedding_scale: float = 1.0  # 0 leaves the sentence embedding out (bench/frustration_encoder_cv.py)
     reddit_cut_holdout: float = 0.2  # share of the comments the first stage's own cut is chosen on
     gate_sample: int = 2000  # Reddit comments the domain gate learns general chat from; 0 = no gate
+    domain_gate: bool = True  # False: no gate even with a gate sample (bench/frustration_gate_cv.py builds its own)
+    reddit_embedding_sample: int = 0  # comments the Reddit stage's embedding step learns from (the gate's among them); 0 = none
     gate_sharpness: float = 2.0  # bench/frustration_gate_cv.py chose these two, training data only
     gate_offset: float = 1.5
     in_domain_class_weight: Optional[str] = "balanced"  # None: frustrated and calm texts weigh the same
@@ -130,33 +133,70 @@ class WordFeatures:
         return self.words.transform(texts)
 
 
+class RedditEmbedding:
+    """The first stage's second step: its word log-odds and the sentence embedding, one logistic regression.
+
+    Learnt from a sample of comments with the word step's out-of-fold log-odds (cross-fitted, so
+    never from a word model that learnt the comment); `cut` is its best-F1 log-odds on its own
+    out-of-fold predictions.
+    """
+
+    def __init__(self, word_weight: float, embedding_weights: np.ndarray, intercept: float, cut: float) -> None:
+        """Keep the weights and the cut."""
+        self.word_weight = float(word_weight)
+        self.embedding_weights = np.asarray(embedding_weights, dtype=np.float64).reshape(-1)
+        self.intercept = float(intercept)
+        self.cut = float(cut)
+
+    @classmethod
+    def fit(cls, word_log_odds: np.ndarray, vectors: np.ndarray, labels: np.ndarray, seed: int) -> "RedditEmbedding":
+        """Learn from comments' unseen word log-odds, embeddings and labels; choose the cut out-of-fold."""
+        columns = np.hstack([np.asarray(word_log_odds, dtype=np.float64).reshape(-1, 1), vectors])
+        out_of_fold = np.zeros(len(labels))
+        for learn, held in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed).split(columns, labels):
+            out_of_fold[held] = _reddit_embedding_step(seed).fit(columns[learn], labels[learn]).decision_function(columns[held])
+        cut = choose_threshold(out_of_fold, labels.astype(bool), beta=1.0, decimals=2)
+        classifier = _reddit_embedding_step(seed).fit(columns, labels)
+        return cls(classifier.coef_[0][0], classifier.coef_[0][1:], classifier.intercept_[0], cut)
+
+    def scores(self, word_log_odds: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        """Scores in [0, 1], the cut moved to 0.5."""
+        values = np.asarray(word_log_odds, dtype=np.float64) * self.word_weight + np.asarray(vectors, dtype=np.float64) @ self.embedding_weights
+        return sigmoid_array(values + self.intercept - self.cut)
+
+
 class RedditAnger:
     """First stage: log-odds that a text sounds angry or annoyed, learnt from GoEmotions alone.
 
-    `cut` is the log-odds at which the stage, deciding alone, has its best F1 on comments it
-    did not learn from (a held-out share of the training comments).
+    `cut` is the log-odds at which the word step, deciding alone, has its best F1 on comments it
+    did not learn from (a held-out share of the training comments). With an `embedding` step the
+    stage's score also reads the sentence embedding (where one is given).
     """
 
-    def __init__(self, features: "WordFeatures", classifier: LogisticRegression, cut: float = 0.0) -> None:
+    def __init__(
+        self, features: "WordFeatures", classifier: LogisticRegression, cut: float = 0.0, embedding: Optional[RedditEmbedding] = None
+    ) -> None:
         """Keep the fitted parts."""
         self.features = features
         self.classifier = classifier
         self.cut = cut
+        self.embedding = embedding
 
     @classmethod
     def fit(cls, corpus: Sequence[LabelledText], options: TrainingOptions) -> tuple["RedditAnger", np.ndarray]:
-        """Train on the Reddit comments of `corpus`; also return their out-of-fold log-odds.
+        """Train the word step on the Reddit comments of `corpus`; also return their out-of-fold log-odds.
 
-        Only when the second stage learns from some of these comments (`reddit_sample`) does it
-        need log-odds the first stage produced without having trained on that comment
-        (cross-fitting, three more fits); otherwise the second array is empty.
+        Only when the second stage (`reddit_sample`) or the embedding step (`reddit_embedding_sample`)
+        learns from some of these comments are log-odds needed that the word step produced without
+        having trained on that comment (cross-fitting, three more fits); otherwise the array is empty.
         """
         texts = [example.text for example in corpus]
         labels = np.array([example.frustrated for example in corpus], dtype=int)
         features = WordFeatures().fit(texts)
         matrix = features.transform(texts)
-        out_of_fold = np.zeros(len(texts) if options.reddit_sample else 0)
-        if options.reddit_sample:
+        cross_fit = bool(options.reddit_sample or options.reddit_embedding_sample)
+        out_of_fold = np.zeros(len(texts) if cross_fit else 0)
+        if cross_fit:
             folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=options.seed)
             for train_rows, held_out_rows in folds.split(matrix, labels):
                 fold_model = _reddit_stage(options).fit(matrix[train_rows], labels[train_rows])
@@ -165,12 +205,18 @@ class RedditAnger:
         return cls(features, _reddit_stage(options).fit(matrix, labels), cut), out_of_fold
 
     def log_odds(self, texts: Sequence[str]) -> np.ndarray:
-        """One column: the stage's decision value per text."""
+        """One column: the word step's decision value per text."""
         return self.classifier.decision_function(self.features.transform(texts)).reshape(-1, 1)
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """The stage deciding alone: scores in [0, 1] with its own cut moved to 0.5."""
-        return sigmoid_array(self.log_odds(texts)[:, 0] - self.cut)
+    def scores(self, texts: Sequence[str], vectors: Optional[np.ndarray] = None) -> np.ndarray:
+        """The stage deciding alone: scores in [0, 1] with its own cut moved to 0.5 (the embedding read when given)."""
+        return self.scores_from(self.log_odds(texts)[:, 0], vectors)
+
+    def scores_from(self, word_log_odds: np.ndarray, vectors: Optional[np.ndarray]) -> np.ndarray:
+        """The stage's scores from the word step's log-odds and, with an embedding step, the embeddings."""
+        if self.embedding is None or vectors is None:
+            return sigmoid_array(np.asarray(word_log_odds, dtype=np.float64) - self.cut)
+        return self.embedding.scores(word_log_odds, vectors)
 
 
 class FrustrationModel:
@@ -235,11 +281,12 @@ class FrustrationModel:
         service = self.scores_from_probabilities(self.probabilities(texts, embeddings))
         if self.gate is None or embeddings is None:
             return service
-        return DomainGate.blend(self.gate.shares(embeddings), np.array(service), self.reddit.scores(texts)).tolist()
+        reddit = self.reddit.scores(texts, embeddings)
+        return DomainGate.blend(self.gate.shares(embeddings), np.array(service), reddit).tolist()
 
-    def reddit_scores(self, texts: Sequence[str]) -> List[float]:
-        """The first stage deciding alone: its log-odds with its own cut moved to 0.5."""
-        return self.reddit.scores(texts).tolist()
+    def reddit_scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[float]:
+        """The first stage deciding alone, with its own cut moved to 0.5 (reading the embeddings when given)."""
+        return self.reddit.scores(texts, embeddings).tolist()
 
     def scores_from_probabilities(self, probabilities: Sequence[float]) -> List[float]:
         """The second stage's probabilities as scores, the chosen threshold moved to 0.5."""
@@ -284,7 +331,7 @@ class FrustrationModel:
         signals.extend(name for name, value in extras.items() if value > 1.0)
         if self.gate is not None and vector is not None:
             share = self.gate.share(vector)
-            reddit_score = sigmoid(reddit - self.reddit.cut)
+            reddit_score = float(self.reddit.scores_from(np.array([reddit]), vector[None, :])[0])
             score = DomainGate.blend(share, score, reddit_score)
             if share < 0.5 and reddit_score >= 0.5 and "sounds_angry" not in signals:
                 signals.append("sounds_angry")
@@ -319,6 +366,7 @@ class FitResult:
     reddit: List[LabelledText]
     reddit_out_of_fold: np.ndarray
     out_of_fold_scores: np.ndarray
+    chat_vectors: np.ndarray  # the encoded comment sample the gate and the Reddit stage's embedding step learnt from
 
 
 def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float, decimals: int = 3) -> float:
@@ -367,10 +415,24 @@ def _reddit_cut(matrix: sparse.csr_matrix, labels: np.ndarray, options: Training
     return choose_threshold(values, labels[held_out].astype(bool), beta=1.0, decimals=2)
 
 
-def _gate_sample(reddit: Sequence[LabelledText], options: TrainingOptions) -> List[str]:
-    """A fixed random sample of the Reddit comments' texts, general chat for the domain gate."""
-    rows = np.sort(np.random.default_rng(options.seed + 1).permutation(len(reddit))[: options.gate_sample])
-    return [reddit[row].text for row in rows]
+def _comment_samples(count: int, options: TrainingOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the Reddit comments for the domain gate and for the embedding step, each sorted.
+
+    Both are prefixes of one fixed random order, so the smaller sample lies inside the larger and
+    each comment is encoded once.
+    """
+    order = np.random.default_rng(options.seed + 1).permutation(count)
+    return np.sort(order[: options.gate_sample]), np.sort(order[: options.reddit_embedding_sample])
+
+
+def _encoded_comments(
+    reddit: Sequence[LabelledText], rows: Sequence[np.ndarray], encode: Embedder
+) -> List[np.ndarray]:
+    """The embeddings of the comments at each of `rows`, every comment encoded once."""
+    wanted = np.unique(np.concatenate([np.asarray(block, dtype=int) for block in rows]))
+    vectors = dict(zip(wanted.tolist(), encode([reddit[row].text for row in wanted]))) if len(wanted) else {}
+    width = len(next(iter(vectors.values()))) if vectors else 0
+    return [np.array([vectors[row] for row in block], dtype=np.float32).reshape(len(block), width) for block in rows]
 
 
 def _reddit_sample(
@@ -438,14 +500,20 @@ def fit(
     threshold = budget_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.calm_budget)
     gate = None
     scores = sigmoid_array(log_odds_array(out_of_fold[:ours]) - log_odds(threshold))
-    if options.embedding_scale > 0 and options.gate_sample > 0:
-        chat = encode(_gate_sample(reddit_all, options))
+    chat = np.zeros((0, vectors.shape[1]))
+    if options.embedding_scale > 0:
+        chat_rows, embedding_rows = _comment_samples(len(reddit_all), options)
+        chat, comments = _encoded_comments(reddit_all, [chat_rows, embedding_rows], encode)
+        if len(embedding_rows):
+            comment_labels = np.array([reddit_all[row].frustrated for row in embedding_rows], dtype=int)
+            reddit.embedding = RedditEmbedding.fit(reddit_log_odds[embedding_rows], comments, comment_labels, options.seed)
+    if len(chat) and options.domain_gate:
         sharpness, offset, seed = options.gate_sharpness, options.gate_offset, options.seed
         gate = DomainGate.fit(vectors[:ours], chat, sharpness, offset, seed)
         shares = out_of_fold_shares(vectors[:ours], chat, held_out_ours, sharpness, offset, seed)
-        scores = DomainGate.blend(shares, scores, reddit.scores([example.text for example in in_domain]))
+        scores = DomainGate.blend(shares, scores, reddit.scores([example.text for example in in_domain], vectors[:ours]))
     model = FrustrationModel(reddit, features, classifier, threshold, options.embedding_scale, gate, head)
-    return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours : len(rows)], scores)
+    return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours : len(rows)], scores, chat)
 
 
 def _plain_copies(in_domain: Sequence[LabelledText]) -> List[tuple[int, str]]:
@@ -464,6 +532,11 @@ def _head(options: TrainingOptions, vectors: np.ndarray, labels: np.ndarray) -> 
 def _reddit_stage(options: TrainingOptions) -> LogisticRegression:
     """A fresh first-stage classifier."""
     return LogisticRegression(C=options.reddit_regularisation, solver="liblinear", random_state=options.seed)
+
+
+def _reddit_embedding_step(seed: int) -> LogisticRegression:
+    """A fresh classifier for the Reddit stage's embedding step."""
+    return LogisticRegression(C=1.0, solver="liblinear", random_state=seed)
 
 
 def _second_stage(options: TrainingOptions) -> LogisticRegression:

@@ -7,7 +7,7 @@ classifier in `bot.nlu.intent_classifier`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.nlu.domain_gate import DomainGate
 from bot.nlu.embedding_head import EmbeddingHead
-from bot.nlu.frustration_model import FrustrationModel, RedditAnger, TextFeatures, WordFeatures
+from bot.nlu.frustration_model import FrustrationModel, RedditAnger, RedditEmbedding, TextFeatures, WordFeatures
 
 MODEL_FILE = "frustration_model.npz"
 
@@ -48,22 +48,16 @@ def _restore_classifier(saved: np.lib.npyio.NpzFile, prefix: str) -> LogisticReg
     return classifier
 
 
-def _gate_arrays(gate: Optional[DomainGate]) -> Dict[str, np.ndarray]:
-    """The domain gate's weights and sharpening, or nothing for a model without a gate."""
-    if gate is None:
-        return {}
-    return {
-        "gate_weights": gate.weights,
-        "gate_settings": np.array([gate.intercept, gate.sharpness, gate.offset], dtype=np.float64),
-    }
+def _weights_and_settings(prefix: str, weights: np.ndarray, settings: Sequence[float]) -> Dict[str, np.ndarray]:
+    """A weight vector and its scalar settings under `prefix` (`<prefix>_weights`, `<prefix>_settings`)."""
+    return {f"{prefix}_weights": weights, f"{prefix}_settings": np.array(settings, dtype=np.float64)}
 
 
-def _restore_gate(saved: np.lib.npyio.NpzFile) -> Optional[DomainGate]:
-    """The saved domain gate, if the model has one."""
-    if "gate_weights" not in saved.files:
+def _restore_weights_and_settings(saved: np.lib.npyio.NpzFile, prefix: str) -> Optional[Tuple[np.ndarray, List[float]]]:
+    """What `_weights_and_settings` saved under `prefix`, or None if the model has no such part."""
+    if f"{prefix}_weights" not in saved.files:
         return None
-    intercept, sharpness, offset = (float(value) for value in saved["gate_settings"])
-    return DomainGate(saved["gate_weights"], intercept, sharpness, offset)
+    return saved[f"{prefix}_weights"], [float(value) for value in saved[f"{prefix}_settings"]]
 
 
 def _head_arrays(head: Optional[EmbeddingHead]) -> Dict[str, np.ndarray]:
@@ -84,6 +78,18 @@ def _restore_head(saved: np.lib.npyio.NpzFile) -> Optional[EmbeddingHead]:
     return EmbeddingHead([(saved[f"head_weights_{index}"], saved[f"head_bias_{index}"]) for index in layers])
 
 
+def _part_arrays(model: FrustrationModel) -> Dict[str, np.ndarray]:
+    """The domain gate and the Reddit stage's embedding step, those the model has."""
+    arrays: Dict[str, np.ndarray] = {}
+    if model.gate is not None:
+        gate = model.gate
+        arrays.update(_weights_and_settings("gate", gate.weights, [gate.intercept, gate.sharpness, gate.offset]))
+    step = model.reddit.embedding
+    if step is not None:
+        arrays.update(_weights_and_settings("reddit_embedding", step.embedding_weights, [step.word_weight, step.intercept, step.cut]))
+    return arrays
+
+
 def save_model(model: FrustrationModel, directory: Path) -> None:
     """Write the model's arrays to `directory`."""
     np.savez_compressed(
@@ -91,8 +97,8 @@ def save_model(model: FrustrationModel, directory: Path) -> None:
         threshold=np.asarray(model.threshold),
         embedding_scale=np.asarray(model.embedding_scale),
         reddit_cut=np.asarray(model.reddit.cut),
-        **_gate_arrays(model.gate),
         **_head_arrays(model.head),
+        **_part_arrays(model),
         **_vectorizer_arrays("reddit_words", model.reddit.features.words),
         **_classifier_arrays("reddit", model.reddit.classifier),
         **_vectorizer_arrays("words", model.features.words),
@@ -107,13 +113,16 @@ def load_model(directory: Path) -> FrustrationModel:
         reddit_features = WordFeatures()
         _restore_vectorizer(reddit_features.words, saved, "reddit_words")
         reddit_cut = float(saved["reddit_cut"]) if "reddit_cut" in saved.files else 0.0
-        reddit = RedditAnger(reddit_features, _restore_classifier(saved, "reddit"), reddit_cut)
+        step = _restore_weights_and_settings(saved, "reddit_embedding")
+        embedding = None if step is None else RedditEmbedding(step[1][0], step[0], step[1][1], step[1][2])
+        reddit = RedditAnger(reddit_features, _restore_classifier(saved, "reddit"), reddit_cut, embedding)
         features = TextFeatures(min_df=1)
         _restore_vectorizer(features.words, saved, "words")
         _restore_vectorizer(features.characters, saved, "characters")
         embedding_scale = float(saved["embedding_scale"]) if "embedding_scale" in saved.files else 0.0
+        gate = _restore_weights_and_settings(saved, "gate")
         return FrustrationModel(
             reddit, features, _restore_classifier(saved, "service"), float(saved["threshold"]), embedding_scale,
-            _restore_gate(saved),
+            None if gate is None else DomainGate(gate[0], *gate[1]),
             _restore_head(saved),
         )
