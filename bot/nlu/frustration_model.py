@@ -3,8 +3,8 @@
 The first stage learns what anger sounds like from GoEmotions; its log-odds become one feature
 of the second stage, which learns from our own customer-service texts (frustrated messages,
 calm problem reports, the NLU examples) when a message is frustration and when it is only a
-problem. The first stage uses word 1-2-grams (then, where it decides alone, those log-odds and the
-sentence embedding in one more regression); the second word 1-2-grams, character 3-5-grams, a
+problem. The first stage uses word 1-2-grams (with `reddit_embedding_sample`, an option left off,
+also those log-odds and the sentence embedding in one more regression); the second word 1-2-grams, character 3-5-grams, a
 shouting feature and the message's MiniLM sentence embedding (`bot.nlu.sentence_encoder`), the one
 the NLU pipeline already made for the intent classifier. A domain gate on that embedding
 (`bot.nlu.domain_gate`) lets the first stage decide the texts that read like general chat rather
