@@ -154,6 +154,16 @@ def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path, 
     raise StartupError(f"The {name} did not answer at {url} within {timeout:.0f} s; see {log}.")
 
 
+def describe_exit(code: int) -> str:
+    """How a process ended, in words: "exit code 3", or "killed by SIGKILL" for a signal."""
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
 class AssistantProcesses:
     """The Rasa server (running the custom actions), the desk and the review app, plus the action
     server when asked for a separate one, started and stopped together."""
@@ -229,7 +239,7 @@ class AssistantProcesses:
             self._upgrade_database(env["BRIGHTWAY_DB_URL"], report)
             if self.separate_action_server:
                 self._start_action_server(env, timeout, report)
-            report(f"Starting the Rasa server (log: {self._log_path('Rasa server')})...")
+            report(f"Starting the Rasa server (log: {self.log_path('Rasa server')})...")
             rasa = self._spawn(
                 "Rasa server",
                 [
@@ -243,41 +253,41 @@ class AssistantProcesses:
                 ],
                 rasa_environment(env),
             )
-            wait_until_ready(f"{self.rasa_url}/", rasa, "Rasa server", self._log_path("Rasa server"), timeout)
+            wait_until_ready(f"{self.rasa_url}/", rasa, "Rasa server", self.log_path("Rasa server"), timeout)
             self._wait_for_model(rasa, timeout)
             desk_env = {**env, "RASA_API_TOKEN": self.token, "BRIGHTWAY_RASA_URL": self.rasa_url}
-            report(f"Starting the desk (log: {self._log_path('desk')})...")
+            report(f"Starting the desk (log: {self.log_path('desk')})...")
             desk = self._spawn(
                 "desk",
                 [*PRIVATE_LOGS, "desk", "--port", str(self.desk_port)],
                 desk_env,
             )
-            wait_until_ready(f"{self.desk_url}/health", desk, "desk", self._log_path("desk"), timeout)
+            wait_until_ready(f"{self.desk_url}/health", desk, "desk", self.log_path("desk"), timeout)
             review_env = {
                 **desk_env,
                 "BRIGHTWAY_TRACKER_DB_URL": self.environ.get("BRIGHTWAY_TRACKER_DB_URL") or self._tracker_db_url(endpoints),
                 "BRIGHTWAY_REVIEW_URL": self.review_url,
             }
-            report(f"Starting the review app (log: {self._log_path('review app')})...")
+            report(f"Starting the review app (log: {self.log_path('review app')})...")
             review = self._spawn(
                 "review app",
                 [*PRIVATE_LOGS, "review_app", "serve", "--host", "127.0.0.1", "--port", str(self.review_port)],
                 review_env,
             )
-            wait_until_ready(f"{self.review_url}/login", review, "review app", self._log_path("review app"), timeout)
+            wait_until_ready(f"{self.review_url}/login", review, "review app", self.log_path("review app"), timeout)
         except BaseException:
             self.stop()
             raise
 
     def _start_action_server(self, env: Dict[str, str], timeout: float, report: Callable[[str], None]) -> None:
         """Start the separate action server and wait for its health check."""
-        report(f"Starting the action server (log: {self._log_path('action server')})...")
+        report(f"Starting the action server (log: {self.log_path('action server')})...")
         actions = self._spawn(
             "action server",
             [*PRIVATE_LOGS, "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
             env,
         )
-        wait_until_ready(f"{self.actions_url}/health", actions, "action server", self._log_path("action server"), timeout)
+        wait_until_ready(f"{self.actions_url}/health", actions, "action server", self.log_path("action server"), timeout)
 
     def stop(self, report: Callable[[str], None] = _quiet, timeout: float = STOP_TIMEOUT) -> None:
         """Stop the started processes one at a time, last started first: the review app and the
@@ -288,8 +298,10 @@ class AssistantProcesses:
         """
         while self._processes:
             name, process = self._processes.pop()
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+            if process.poll() is not None:
+                report(f"The {name} had already stopped ({describe_exit(process.returncode)}).")
+                continue
+            process.send_signal(signal.SIGTERM)
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -333,6 +345,15 @@ class AssistantProcesses:
                 return process.pid
         return None
 
+    def first_ended(self) -> Optional[Tuple[str, int]]:
+        """The first started process that has ended on its own, as (name, exit code), or None while
+        all of them run: the launcher watches for it so that a crashed Rasa does not go unnoticed."""
+        for name, process in self._processes:
+            code = process.poll()
+            if code is not None:
+                return name, code
+        return None
+
     def _channels_with_operations(self) -> Dict[str, object]:
         """The enabled channels plus readiness and the action gateway (running the `actions`
         package in process, or calling our separate action server)."""
@@ -343,7 +364,7 @@ class AssistantProcesses:
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
         """Start one process with its output in `var/<name>.log`, in a session of its own: the
         terminal's Ctrl-C reaches only the launcher, which then stops the processes in order."""
-        with self._log_path(name).open("ab") as log:
+        with self.log_path(name).open("ab") as log:
             process = subprocess.Popen(
                 command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -351,8 +372,8 @@ class AssistantProcesses:
         self._processes.append((name, process))
         return process
 
-    def _log_path(self, name: str) -> Path:
-        """Where a process's output goes."""
+    def log_path(self, name: str) -> Path:
+        """Where a process's output goes (`var/<name>.log`)."""
         return self.var_dir / (name.replace(" ", "_").lower() + ".log")
 
     def _wait_for_model(self, rasa: subprocess.Popen, timeout: float) -> None:
@@ -361,7 +382,7 @@ class AssistantProcesses:
         request = urllib.request.Request(f"{self.rasa_url}/status?token={self.token}")
         while time.monotonic() < deadline:
             if rasa.poll() is not None:
-                raise StartupError(f"The Rasa server stopped while loading the model; see {self._log_path('Rasa server')}.")
+                raise StartupError(f"The Rasa server stopped while loading the model; see {self.log_path('Rasa server')}.")
             try:
                 with urllib.request.urlopen(request, timeout=2) as response:
                     if b"model_file" in response.read():
@@ -372,5 +393,5 @@ class AssistantProcesses:
                 pass
             time.sleep(0.25)
         raise StartupError(
-            f"The Rasa server did not load the model within {timeout:.0f} s; see {self._log_path('Rasa server')}."
+            f"The Rasa server did not load the model within {timeout:.0f} s; see {self.log_path('Rasa server')}."
         )

@@ -1,4 +1,5 @@
-"""`python -m bot run`: train if needed, start everything, say where it is, stop on Ctrl-C."""
+"""`python -m bot run`: train if needed, start everything, say where it is, stop on Ctrl-C (or
+when one of the processes ends on its own, saying which and why)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import signal
 import threading
 from pathlib import Path
 
-from bot.launcher.processes import AssistantProcesses, StartupError, train
+from bot.launcher.processes import AssistantProcesses, StartupError, describe_exit, train
 from bot.server.local_ports import PortSettingError, local_ports
 from bot.settings import REPO_ROOT
 
@@ -51,13 +52,24 @@ def run_assistant() -> int:
         _stop_in_order(processes)
         return 130
     _print_welcome(processes, model)
+    ended = None
     try:
-        while not stop.wait(1.0):
-            pass
+        while ended is None and not stop.wait(1.0):
+            ended = processes.first_ended()
     except KeyboardInterrupt:
         pass
+    if ended is not None:
+        _report_ended(processes, *ended)
     _stop_in_order(processes)
-    return 0
+    return 0 if ended is None else 1
+
+
+def _report_ended(processes: AssistantProcesses, name: str, code: int) -> None:
+    """Say which process ended on its own and show the end of its log, before the rest stops:
+    a crashed Rasa must not leave the desk and the review app running as if all were well."""
+    log = processes.log_path(name)
+    print(f"\nThe {name} stopped on its own ({describe_exit(code)}); the end of its log ({_shown(log)}):",
+          _last_lines(log), sep="\n", flush=True)
 
 
 def _stop_in_order(processes: AssistantProcesses) -> None:

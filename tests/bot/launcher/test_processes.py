@@ -135,6 +135,23 @@ def test_process_id_names_a_running_process_and_forgets_it_once_stopped(tmp_path
     assert processes.process_id("Rasa server") is None
 
 
+def test_first_ended_names_the_process_that_exited_on_its_own_and_stop_says_so(tmp_path: Path) -> None:
+    """The launcher watches for a crashed process; stopping then reports it instead of "Stopped"."""
+    processes = AssistantProcesses(model=tmp_path / "model.tar.gz", var_dir=tmp_path, environ={})
+    processes._spawn("Rasa server", [sys.executable, "-c", "import sys; sys.exit(3)"], {})
+    processes._spawn("desk", [sys.executable, "-c", "import time; time.sleep(60)"], {})
+    lines: List[str] = []
+    try:
+        deadline = time.monotonic() + 30
+        while processes.first_ended() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert processes.first_ended() == ("Rasa server", 3)
+    finally:
+        processes.stop(report=lines.append)
+    assert lines == ["Stopped the desk.", "The Rasa server had already stopped (exit code 3)."]
+    assert processes.first_ended() is None
+
+
 def test_write_endpoints_puts_the_local_tracker_file_in_the_run_folder(tmp_path: Path) -> None:
     """The project's endpoints.yml (our SQL store on SQLite) gets its tracker file under var/."""
     written = write_endpoints(REPO_ROOT / "endpoints.yml", tmp_path / "endpoints.yml", 5999, tmp_path / "var")
