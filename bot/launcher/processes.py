@@ -24,6 +24,8 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import yaml
 
 from bot.launcher.outdated_models import outdated_model_reason
+from bot.launcher.port_check import ports_in_use_message
+from bot.server.local_ports import LocalPorts
 from bot.server.rasa_http_api import api_token
 from bot.settings import REPO_ROOT
 
@@ -221,10 +223,16 @@ class AssistantProcesses:
         """Bring the database up to date, then start (the separate action server,) Rasa, the desk
         and the review app in turn; return when all answer.
 
-        Each process gets at most `timeout` seconds to answer; one that does not raises
+        A port already taken (another assistant running) raises `StartupError` before anything
+        starts. Each process gets at most `timeout` seconds to answer; one that does not raises
         `StartupError` (naming it and its log) after every started process is stopped.
         `report` receives a line for each step, for the person waiting.
         """
+        taken = ports_in_use_message(
+            LocalPorts(self.rasa_port, self.actions_port, self.desk_port, self.review_port), self.separate_action_server
+        )
+        if taken is not None:
+            raise StartupError(taken)
         self.var_dir.mkdir(parents=True, exist_ok=True)
         endpoints = write_endpoints(
             self.root / self.environ.get("BRIGHTWAY_ENDPOINTS", "endpoints.yml"), self.var_dir / "endpoints.yml",

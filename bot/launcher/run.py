@@ -8,6 +8,7 @@ import signal
 import threading
 from pathlib import Path
 
+from bot.launcher.port_check import ports_in_use_message
 from bot.launcher.processes import AssistantProcesses, StartupError, describe_exit, train
 from bot.server.local_ports import PortSettingError, local_ports
 from bot.settings import REPO_ROOT
@@ -24,6 +25,10 @@ def run_assistant() -> int:
         ports = local_ports()
     except PortSettingError as error:
         print(error)
+        return 1
+    taken = ports_in_use_message(ports)
+    if taken is not None:
+        print(taken)
         return 1
     train_log = VAR_DIR / "train.log"
     print(f"Training the model if data or config changed (unchanged: a few seconds; log: {_shown(train_log)})...",
