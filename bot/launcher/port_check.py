@@ -41,6 +41,11 @@ def ports_in_use_message(ports: LocalPorts, with_action_server: bool = False) ->
     return (
         f"{ports_are} already in use on {LOCAL_HOST}: is the assistant already running "
         "(make run in another terminal)? Stop it, or start this one on other ports and its own run "
-        "folder, e.g. BRIGHTWAY_RASA_PORT=5105 BRIGHTWAY_DESK_PORT=5157 BRIGHTWAY_REVIEW_PORT=8180 "
+        f"folder, e.g. {' '.join(f'{PORT_VARIABLES[name][0]}={_elsewhere(port)}' for name, port in wanted.items())} "
         "BRIGHTWAY_VAR_DIR=var2 make run."
     )
+
+
+def _elsewhere(port: int) -> int:
+    """A port 100 away from `port`, for the example in the message."""
+    return port + 100 if port + 100 <= 65535 else port - 100

@@ -55,3 +55,10 @@ def test_start_refuses_a_taken_desk_port_before_starting_anything(listening_port
         processes.start(timeout=3)
     assert list((tmp_path / "var").glob("*.log")) == [], "no process was started"
     assert processes.first_ended() is None
+
+
+def test_the_example_moves_every_port_away_from_the_taken_ones(listening_port: int) -> None:
+    ports = LocalPorts(rasa=listening_port, actions=free_port(), desk=5057, review=65500)
+    message = ports_in_use_message(ports) or ""
+    assert f"BRIGHTWAY_RASA_PORT={listening_port + 100 if listening_port <= 65435 else listening_port - 100} " in message
+    assert "BRIGHTWAY_DESK_PORT=5157 BRIGHTWAY_REVIEW_PORT=65400 BRIGHTWAY_VAR_DIR=var2 make run." in message
