@@ -28,7 +28,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from bench.speed.load import RestTarget, Target, TelegramTarget  # noqa: E402  (needs the repo on sys.path)
 from bench.speed.script import SCRIPT  # noqa: E402
-from bench.speed.servers import Deployment, start_ours, wait_until_serving  # noqa: E402
+from bench.speed.servers import serving_trees  # noqa: E402
 from tests.fakes.channel_assistant import PlatformSecrets  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramApi  # noqa: E402
 
@@ -53,28 +53,17 @@ async def paired_turns(targets: Dict[str, Target], turns: int) -> Dict[str, List
 
 
 def measure(model: Path, trees: Sequence[Tuple[str, Path]], turns: int) -> Dict[str, List[float]]:
-    """Start one server per tree (its code on PYTHONPATH), run the paired turns, stop the servers."""
+    """Start one server per tree (run from it, its code on PYTHONPATH), run the paired turns, stop the servers."""
     secrets = PlatformSecrets()
-    deployments: List[Tuple[str, Deployment]] = []
     with FakeTelegramApi(secrets.telegram_token) as fake, tempfile.TemporaryDirectory() as work:
-        try:
-            for label, tree in trees:
-                deployment = start_ours(
-                    label, model, Path(work) / label, 1, fake.url, secrets,
-                    env_changes={"PYTHONPATH": str(tree.resolve())},
-                )
-                deployments.append((label, deployment))
+        with serving_trees(model, trees, Path(work), fake.url, secrets) as deployments:
             targets: Dict[str, Target] = {}
             for index, (label, deployment) in enumerate(deployments):
-                wait_until_serving(deployment)
                 targets[f"rest_{label}"] = RestTarget(f"rest_{label}", deployment.urls, f"overhead-{label}")
                 targets[f"telegram_{label}"] = TelegramTarget(
                     f"telegram_{label}", deployment.urls, fake, secrets.telegram_secret, CHAT_BASE * (index + 1)
                 )
             return asyncio.run(paired_turns(targets, turns))
-        finally:
-            for _, deployment in deployments:
-                deployment.stop()
 
 
 def report(latencies: Dict[str, List[float]], labels: Sequence[str]) -> str:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import shutil
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -96,11 +97,13 @@ def start_reference(name: str, model: Path, run_dir: Path) -> Deployment:
 
 def start_ours(
     name: str, model: Path, run_dir: Path, instance_count: int, telegram_api_url: str, secrets: PlatformSecrets,
-    env_changes: Optional[Mapping[str, Optional[str]]] = None,
+    env_changes: Optional[Mapping[str, Optional[str]]] = None, code_dir: Path = REPO_ROOT,
 ) -> Deployment:
     """Our assistant with `instance_count` Rasa instances (2 adds Redis for locks and dedupe), in an
     emptied `run_dir`; the Rasa instances are still starting when it returns. `env_changes` set
-    (or, for None, remove) variables of the Rasa processes' environment after the launcher's own."""
+    (or, for None, remove) variables of the Rasa processes' environment after the launcher's own.
+    `code_dir` is the checkout the Rasa processes run from (their working directory, which
+    `python -m` puts first on sys.path, ahead of PYTHONPATH)."""
     fresh_folder(run_dir)
     env = rasa_environment(clean_environment({
         "BRIGHTWAY_DB_URL": f"sqlite:///{run_dir / 'brightway.db'}",
@@ -126,11 +129,33 @@ def start_ours(
                 "key_prefix": "brightway", "lock_lifetime": 60,
             }
         for index in range(instance_count):
-            _start_instance(deployment, index, model, run_dir, env, lock_store)
+            _start_instance(deployment, index, model, run_dir, env, lock_store, code_dir)
     except BaseException:
         deployment.stop()
         raise
     return deployment
+
+
+@contextmanager
+def serving_trees(
+    model: Path, trees: Sequence[Tuple[str, Path]], work_dir: Path, telegram_api_url: str, secrets: PlatformSecrets,
+) -> Iterator[List[Tuple[str, Deployment]]]:
+    """One instance of ours per (label, code tree), each run from its tree in `work_dir`/label, all
+    serving when entered; every one is stopped on exit (to compare code trees on one machine)."""
+    deployments: List[Tuple[str, Deployment]] = []
+    try:
+        for label, tree in trees:
+            deployment = start_ours(
+                label, model, work_dir / label, 1, telegram_api_url, secrets,
+                env_changes={"PYTHONPATH": str(tree.resolve())}, code_dir=tree.resolve(),
+            )
+            deployments.append((label, deployment))
+        for _, deployment in deployments:
+            wait_until_serving(deployment)
+        yield deployments
+    finally:
+        for _, deployment in deployments:
+            deployment.stop()
 
 
 def wait_until_serving(deployment: Deployment) -> None:
@@ -148,7 +173,7 @@ def wait_until_serving(deployment: Deployment) -> None:
 
 def _start_instance(
     deployment: Deployment, index: int, model: Path, run_dir: Path, env: Dict[str, str],
-    lock_store: Optional[Dict[str, object]],
+    lock_store: Optional[Dict[str, object]], code_dir: Path = REPO_ROOT,
 ) -> None:
     """Start instance `index`'s `rasa run` (not waiting), its custom actions in process as `make run` has them."""
     rasa_port = free_port()
@@ -172,7 +197,9 @@ def _start_instance(
         "--interface", "127.0.0.1", "--enable-api", f"--auth-token={API_TOKEN}",
         "--endpoints", str(endpoints), "--credentials", str(credentials),
     ]
-    deployment.instances.append(spawn(f"rasa {index} ({deployment.name})", command, env, run_dir / f"rasa-{index}.log"))
+    deployment.instances.append(
+        spawn(f"rasa {index} ({deployment.name})", command, env, run_dir / f"rasa-{index}.log", cwd=code_dir)
+    )
     deployment.ports.append(rasa_port)
 
 
