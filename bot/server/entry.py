@@ -16,7 +16,8 @@ when debug lines are written (`bot.server.debug_log_copies`), jax and h5py, whic
 import for nothing Rasa uses, stay out (`bot.server.unused_libraries`), `rasa run` does its
 matrix products on one BLAS thread (`bot.server.blas_threads`), and Rasa's "could not create
 tables" when two instances start together is logged as the note it is
-(`bot.server.concurrent_table_creation`).
+(`bot.server.concurrent_table_creation`), and the loaded model is frozen out of the garbage
+collector's full collections (`bot.server.frozen_startup_heap`).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import answer_check as action_answer_check
         from bot.server import concurrent_table_creation
         from bot.server import direct_action_calls
+        from bot.server import frozen_startup_heap
         from bot.server import graph_runner
 
         action_answer_check.install()
@@ -66,6 +68,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         graph_runner.install()
         install_prediction_patches()
         concurrent_table_creation.install()
+        frozen_startup_heap.install()
     sys.argv = [args[1], *args[2:]]
     run_module(args[1], run_name="__main__", alter_sys=True)
     return 0

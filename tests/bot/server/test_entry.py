@@ -10,6 +10,7 @@ from typing import Any, Dict, List
 
 import pytest
 import rasa.core.processor
+import rasa.core.run
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
@@ -18,7 +19,7 @@ from rasa.shared.core.events import Event
 
 from bot.server import answer_check as action_answer_check
 from bot.server.blas_threads import THREADS_VARIABLE
-from bot.server import debug_log_copies, dialogue_states, empty_domain, event_types, rule_lookup
+from bot.server import debug_log_copies, dialogue_states, empty_domain, event_types, frozen_startup_heap, rule_lookup
 from bot.server.entry import main
 
 VALID_ANSWER: Dict[str, Any] = {
@@ -52,6 +53,8 @@ def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
     for name in debug_log_copies.PATCHED_MODULES:
         monkeypatch.setattr(importlib.import_module(name), "copy", copy)
     monkeypatch.setattr(debug_log_copies, "_originals", {})
+    monkeypatch.setattr(rasa.core.run, "load_agent_on_start", rasa.core.run.load_agent_on_start)
+    monkeypatch.setattr(frozen_startup_heap, "_rasa_load_agent_on_start", None)
     return original
 
 
@@ -72,6 +75,7 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     assert Domain.states_for_tracker_history is dialogue_states.states_for_tracker_history
     assert RulePolicy._get_possible_keys is rule_lookup.possible_rule_keys
     assert isinstance(rasa.core.processor.copy, debug_log_copies.DebugLogCopy)
+    assert frozen_startup_heap._rasa_load_agent_on_start is not None
 
 
 def test_main_without_a_module_explains_usage(capsys: pytest.CaptureFixture[str]) -> None:
