@@ -24,6 +24,7 @@ from channels.markdown import to_telegram_html
 from channels.retry import PermanentSendError, RetryableSendError
 from channels.splitting import split_rendered, utf16_length
 from channels.telegram.callback_data import CallbackData
+from channels.telegram.send_message import send_message
 from channels.telegram.updates import CHANNEL
 
 MAX_MESSAGE_LENGTH = 4096
@@ -119,11 +120,8 @@ class TelegramOutput(OutputChannel):
                 str(chat_id),
                 chunk,
                 self._call(
-                    lambda chunk=chunk, keyboard=keyboard: self._bot.send_message(
-                        chat_id=chat_id,
-                        text=chunk,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard,
+                    lambda chunk=chunk, keyboard=keyboard: send_message(
+                        self._bot, chat_id, chunk, ParseMode.HTML, keyboard
                     )
                 ),
             )
