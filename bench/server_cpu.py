@@ -51,6 +51,7 @@ class TreeRuns:
     cpu_ms: List[float] = field(default_factory=list)
     main_thread_ms: List[float] = field(default_factory=list)
     throughput: List[float] = field(default_factory=list)
+    replies: List[List[str]] = field(default_factory=list)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -84,12 +85,12 @@ async def bursts(
     servers: Dict[str, Tuple[int, TelegramTarget]], rounds: int, conversations: int, concurrency: int,
     spy: Optional[Tuple[str, Path]],
 ) -> Dict[str, TreeRuns]:
-    """Warm up and calibrate each tree, then `rounds` rounds of one burst per tree."""
+    """Warm up and calibrate each tree (keeping the replies to the script), then `rounds` rounds of one burst per tree."""
     labels = list(servers)
     runs = {label: TreeRuns() for label in labels}
     next_conversation = 1
     for label, (_, target) in servers.items():
-        await target.calibrate(0, SCRIPT)
+        runs[label].replies = await target.calibrate(0, SCRIPT)
         await run_level(target, concurrency, range(next_conversation, next_conversation + concurrency), SCRIPT)
         next_conversation += concurrency
     recorder = None
@@ -156,6 +157,8 @@ def report(runs: Dict[str, TreeRuns]) -> str:
     first = runs[labels[0]]
     for label in labels[1:]:
         other = runs[label]
+        same = "identical to" if other.replies == first.replies else "DIFFERENT from"
+        lines.append(f"{label}: the replies to the script (Telegram sendMessage texts) are {same} {labels[0]}'s")
         cpu = statistics.median(b / a for a, b in zip(first.cpu_ms, other.cpu_ms))
         rate = statistics.median(b / a for a, b in zip(first.throughput, other.throughput))
         lines.append(f"{label} / {labels[0]}, paired by round: CPU per message {cpu:.3f}x, throughput {rate:.3f}x")

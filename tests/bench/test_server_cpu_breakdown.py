@@ -19,10 +19,17 @@ RAW = "\n".join([
 
 def test_paired_ratios_are_per_round() -> None:
     runs = {
-        "old": TreeRuns(cpu_ms=[10.0, 12.0], main_thread_ms=[9.0, 11.0], throughput=[100.0, 80.0]),
-        "new": TreeRuns(cpu_ms=[9.0, 12.0], main_thread_ms=[8.0, 11.0], throughput=[110.0, 80.0]),
+        "old": TreeRuns(cpu_ms=[10.0, 12.0], main_thread_ms=[9.0, 11.0], throughput=[100.0, 80.0], replies=[["Hi!"]]),
+        "new": TreeRuns(cpu_ms=[9.0, 12.0], main_thread_ms=[8.0, 11.0], throughput=[110.0, 80.0], replies=[["Hi!"]]),
+        "odd": TreeRuns(cpu_ms=[10.0, 12.0], main_thread_ms=[9.0, 11.0], throughput=[100.0, 80.0], replies=[["Hey"]]),
     }
-    assert report(runs).splitlines()[-1] == "new / old, paired by round: CPU per message 0.950x, throughput 1.050x"
+    lines = report(runs).splitlines()
+    assert lines[3:] == [
+        "new: the replies to the script (Telegram sendMessage texts) are identical to old's",
+        "new / old, paired by round: CPU per message 0.950x, throughput 1.050x",
+        "odd: the replies to the script (Telegram sendMessage texts) are DIFFERENT from old's",
+        "odd / old, paired by round: CPU per message 1.000x, throughput 1.000x",
+    ]
 
 
 def test_a_sample_goes_to_the_first_part_matching_any_frame() -> None:
