@@ -1,13 +1,14 @@
 """Server CPU per message under 20-conversation load through the Telegram adapter, old vs new code.
 
-One server of ours per code tree (as the speed bench serves it: one instance, pacing lifted), all
-against one fake Bot API. In each round every tree gets one burst of `--conversations`
-conversations of the speed bench's script, `--concurrency` at a time, the order of the trees
-rotating between rounds, while the others idle; the CPU its process used in the burst (user +
-system, every thread, from /proc/<pid>/stat) is divided by the burst's messages. Prints, per
-tree, the median and spread of CPU ms per message and throughput, and each tree's paired median
-ratio to the first. `--py-spy FILE` records the first tree's server with py-spy during its
-bursts (raw folded stacks, for bench/speed's breakdown or a flame graph).
+Our assistant per code tree as the speed bench serves it (one instance, or `--instances 2` with
+Redis locks and dedupe; pacing lifted), all against one fake Bot API. In each round every tree
+gets one burst of `--conversations` conversations of the speed bench's script, `--concurrency` at
+a time, the order of the trees rotating between rounds, while the others idle; the CPU its Rasa
+processes used in the burst (user + system, every thread, from /proc/<pid>/stat; Redis not
+counted) is divided by the burst's messages. Prints, per tree, the median and spread of CPU ms
+per message and throughput, and each tree's paired median ratio to the first. `--py-spy FILE`
+records the first tree's (first) server with py-spy during its bursts (raw folded stacks, for
+bench/speed/cpu_breakdown.py or a flame graph).
 
     .venv/bin/python bench/server_cpu.py new=.                              # this tree only
     .venv/bin/python bench/server_cpu.py --rounds 8 old=/tmp/old new=.      # old vs new, paired
@@ -54,14 +55,14 @@ class TreeRuns:
     replies: List[List[str]] = field(default_factory=list)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of `pid` and its descendants so far (every thread), from /proc."""
-    return sum(_stat_cpu(Path(f"/proc/{member}/stat")) for member in process_tree(pid))
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU of `pids` and their descendants so far (every thread), from /proc."""
+    return sum(_stat_cpu(Path(f"/proc/{member}/stat")) for pid in pids for member in process_tree(pid))
 
 
-def main_thread_cpu_seconds(pid: int) -> float:
-    """User + system CPU of `pid`'s main thread (the server's event loop) so far."""
-    return _stat_cpu(Path(f"/proc/{pid}/task/{pid}/stat"))
+def main_thread_cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU of the main threads (the servers' event loops) of `pids` so far."""
+    return sum(_stat_cpu(Path(f"/proc/{pid}/task/{pid}/stat")) for pid in pids)
 
 
 def _stat_cpu(stat: Path) -> float:
@@ -82,7 +83,7 @@ def start_py_spy(pid: int, output: Path) -> subprocess.Popen:
 
 
 async def bursts(
-    servers: Dict[str, Tuple[int, TelegramTarget]], rounds: int, conversations: int, concurrency: int,
+    servers: Dict[str, Tuple[List[int], TelegramTarget]], rounds: int, conversations: int, concurrency: int,
     spy: Optional[Tuple[str, Path]],
 ) -> Dict[str, TreeRuns]:
     """Warm up and calibrate each tree (keeping the replies to the script), then `rounds` rounds of one burst per tree."""
@@ -95,19 +96,19 @@ async def bursts(
         next_conversation += concurrency
     recorder = None
     if spy is not None:
-        recorder = start_py_spy(servers[spy[0]][0], spy[1])
+        recorder = start_py_spy(servers[spy[0]][0][0], spy[1])
         await asyncio.sleep(1.0)
     try:
         for round_index in range(rounds):
             shift = round_index % len(labels)
             for label in [*labels[shift:], *labels[:shift]]:
-                pid, target = servers[label]
+                pids, target = servers[label]
                 ids = range(next_conversation, next_conversation + conversations)
                 next_conversation += conversations
-                before, main_before = cpu_seconds(pid), main_thread_cpu_seconds(pid)
+                before, main_before = cpu_seconds(pids), main_thread_cpu_seconds(pids)
                 result = await run_level(target, concurrency, ids, SCRIPT)
                 await asyncio.sleep(0.2)  # the last replies' bookkeeping after their sendMessage
-                used, main_used = cpu_seconds(pid) - before, main_thread_cpu_seconds(pid) - main_before
+                used, main_used = cpu_seconds(pids) - before, main_thread_cpu_seconds(pids) - main_before
                 runs[label].cpu_ms.append(1000 * used / result.turns)
                 runs[label].main_thread_ms.append(1000 * main_used / result.turns)
                 runs[label].throughput.append(result.throughput)
@@ -128,19 +129,19 @@ async def bursts(
 
 def measure(
     model: Path, trees: Sequence[Tuple[str, Path]], rounds: int, conversations: int, concurrency: int,
-    spy_output: Optional[Path], work_dir: Optional[Path] = None,
+    spy_output: Optional[Path], work_dir: Optional[Path] = None, instance_count: int = 1,
 ) -> Dict[str, TreeRuns]:
     """Start one server per tree (run from it, its code on PYTHONPATH), run the bursts, stop the servers; the
     servers' folders (logs, databases) go to `work_dir` when given, else to a temporary folder."""
     secrets = PlatformSecrets()
     with FakeTelegramApi(secrets.telegram_token) as fake, tempfile.TemporaryDirectory() as temporary:
-        with serving_trees(model, trees, work_dir or Path(temporary), fake.url, secrets) as deployments:
-            servers: Dict[str, Tuple[int, TelegramTarget]] = {}
+        with serving_trees(model, trees, work_dir or Path(temporary), fake.url, secrets, instance_count) as deployments:
+            servers: Dict[str, Tuple[List[int], TelegramTarget]] = {}
             for index, (label, deployment) in enumerate(deployments):
                 target = TelegramTarget(
                     label, deployment.urls, fake, secrets.telegram_secret, CHAT_BASE * (index + 1)
                 )
-                servers[label] = (deployment.instances[0].pid, target)
+                servers[label] = ([instance.pid for instance in deployment.instances], target)
             spy = (trees[0][0], spy_output) if spy_output is not None else None
             return asyncio.run(bursts(servers, rounds, conversations, concurrency, spy))
 
@@ -173,6 +174,8 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--rounds", type=int, default=6, help="bursts per tree")
     parser.add_argument("--conversations", type=int, default=40, help="conversations per burst")
     parser.add_argument("--concurrency", type=int, default=20, help="conversations at a time")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="Rasa instances per tree (2: Redis locks and dedupe, as docs/deploy.md runs them)")
     parser.add_argument("--work-dir", type=Path, help="keep the servers' folders (logs, databases) here")
     parser.add_argument("--py-spy", type=Path, dest="py_spy", help="record the first tree's server to this file")
     options = parser.parse_args(list(argv) or None)
@@ -180,7 +183,7 @@ def main(argv: Sequence[str] = ()) -> int:
     model = options.model or max((REPO_ROOT / "models").glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
     started = time.monotonic()
     runs = measure(model, trees, options.rounds, options.conversations, options.concurrency, options.py_spy,
-                   options.work_dir)
+                   options.work_dir, options.instances)
     print(report(runs))
     print(f"({time.monotonic() - started:.0f} s in all)", file=sys.stderr)
     return 0

@@ -139,14 +139,16 @@ def start_ours(
 @contextmanager
 def serving_trees(
     model: Path, trees: Sequence[Tuple[str, Path]], work_dir: Path, telegram_api_url: str, secrets: PlatformSecrets,
+    instance_count: int = 1,
 ) -> Iterator[List[Tuple[str, Deployment]]]:
-    """One instance of ours per (label, code tree), each run from its tree in `work_dir`/label, all
-    serving when entered; every one is stopped on exit (to compare code trees on one machine)."""
+    """Our assistant with `instance_count` instances per (label, code tree), each run from its tree in
+    `work_dir`/label, all serving when entered; every one is stopped on exit (to compare code trees
+    on one machine)."""
     deployments: List[Tuple[str, Deployment]] = []
     try:
         for label, tree in trees:
             deployment = start_ours(
-                label, model, work_dir / label, 1, telegram_api_url, secrets,
+                label, model, work_dir / label, instance_count, telegram_api_url, secrets,
                 env_changes={"PYTHONPATH": str(tree.resolve())}, code_dir=tree.resolve(),
             )
             deployments.append((label, deployment))
