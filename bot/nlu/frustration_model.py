@@ -323,7 +323,7 @@ class FrustrationModel:
         )
         if self.head is not None and vector is not None:
             head = float(self.head.decisions(vector)[0])
-            decision = float(_with_head(np.array([decision]), self.head, vector[None, :])[0])
+            decision = (decision + head) / 2  # as `_with_head` averages them, the head's log-odds computed once
             extras["reads_frustrated"] = (extras["reads_frustrated"] + head) / 2
         score = self.scores_from_probabilities([sigmoid(decision)])[0]
         pushes = sorted(((value, column) for column, value in words.items() if value > 0.5), reverse=True)
