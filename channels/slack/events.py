@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
+import emoji
+
 from bot.attachments import Attachment, NonTextMessage, kind_of_media_type
 from channels.handover import InboundMessage
 from channels.non_text_handover import InboundNonText
@@ -15,6 +17,7 @@ HANDLED_MESSAGE_SUBTYPES = (None, "file_share", "thread_broadcast")
 VOICE_CLIP_SUBTYPE = "slack_audio"
 _LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]+)(?:\|([^>]+))?>")
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]+)?>")
+_SKIN_TONE = re.compile(r":skin-tone-([2-6]):")
 
 
 @dataclass(frozen=True)
@@ -120,13 +123,23 @@ def from_button(body: Dict[str, Any]) -> Optional[SlackInbound]:
 
 
 def customer_text(text: str, bot_user_id: Optional[str]) -> str:
-    """Slack's markup undone: the bot's own mention removed, links and escapes made plain."""
+    """Slack's markup undone: the bot's own mention removed, links, escapes and emoji made plain."""
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]+)?>", " ", text)
     text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
     text = _MENTION.sub(lambda m: f"@{m.group(1)}", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(text.split())
+    return " ".join(emoji_as_unicode(text).split())
+
+
+def emoji_as_unicode(text: str) -> str:
+    """Slack's emoji shortcodes (":+1:", ":pray:", ":+1::skin-tone-3:") as the emoji they show.
+
+    Slack sends what the customer picked as a shortcode; the other channels send the emoji itself,
+    which is what the assistant reads. Custom workspace emoji stay as their shortcode.
+    """
+    toned = _SKIN_TONE.sub(lambda match: chr(0x1F3F9 + int(match.group(1))), text)
+    return emoji.emojize(toned, language="alias")
 
 
 def _customer(team: str, channel: str, user: str, thread_ts: Optional[str]) -> Dict[str, Any]:

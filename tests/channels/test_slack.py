@@ -61,6 +61,15 @@ def test_direct_message_reaches_rasa_and_reply_posts_to_the_dm(slack_api, channe
     assert "thread_ts" not in params
 
 
+def test_emoji_shortcodes_reach_rasa_as_the_emoji_the_customer_picked(slack_api, channel_env):
+    """Slack sends ":+1:" where Telegram and SMS send 👍; the assistant reads the emoji itself."""
+    text = "thanks :pray: :+1::skin-tone-3: at 10:30:00 :partyparrot:"
+    with ChannelServer([make_channel(slack_api, channel_env)]) as server:
+        assert post_event(server, payloads.slack_message_event("Ev09", text=text)).status_code == 200
+        message = server.agent.wait_for_messages(1)[0]
+    assert message.text == "thanks \U0001F64F \U0001F44D\U0001F3FC at 10:30:00 :partyparrot:"
+
+
 def drain(server: ChannelServer) -> None:
     """Wait for background turns and replies to finish."""
     server.run_in_loop(server.channels[0].runtime.background.drain())
