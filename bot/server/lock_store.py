@@ -31,26 +31,8 @@ from rasa.utils.endpoints import EndpointConfig
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Idempotent per token, so a retried call after a dropped connection does not queue twice.
-ISSUE_SCRIPT = """
-local existing = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if existing then
-  redis.call('SET', KEYS[2] .. ARGV[1], '1', 'PX', ARGV[2])
-  return tonumber(existing)
-end
-local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-local number = 1
-if #last > 0 then number = tonumber(last[2]) + 1 end
-redis.call('ZADD', KEYS[1], number, ARGV[1])
-redis.call('SET', KEYS[2] .. ARGV[1], '1', 'PX', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return number
-"""
-
-# Renews the caller's ticket, drops lapsed tickets ahead of it; 1 = its turn, 0 = wait, -1 = lost.
-TURN_SCRIPT = """
-if redis.call('PEXPIRE', KEYS[2] .. ARGV[1], ARGV[2]) == 0 then return -1 end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+# Whose turn it is, after dropping lapsed tickets ahead of ARGV[1]: 1 = its turn, 0 = wait, -1 = lost.
+HEAD_OF_QUEUE = """
 while true do
   local head = redis.call('ZRANGE', KEYS[1], 0, 0)
   if #head == 0 then return -1 end
@@ -59,6 +41,25 @@ while true do
   redis.call('ZREM', KEYS[1], head[1])
 end
 """
+
+# Queues the ticket (idempotent per token, so a retried call after a dropped connection does not
+# queue twice) and answers whether it is already its turn: one round trip for an uncontended lock.
+ISSUE_SCRIPT = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  local number = 1
+  if #last > 0 then number = tonumber(last[2]) + 1 end
+  redis.call('ZADD', KEYS[1], number, ARGV[1])
+end
+redis.call('SET', KEYS[2] .. ARGV[1], '1', 'PX', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+""" + HEAD_OF_QUEUE
+
+# Renews the caller's ticket (lost if it lapsed), then answers as HEAD_OF_QUEUE does.
+TURN_SCRIPT = """
+if redis.call('PEXPIRE', KEYS[2] .. ARGV[1], ARGV[2]) == 0 then return -1 end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+""" + HEAD_OF_QUEUE
 
 RELEASE_SCRIPT = """
 redis.call('DEL', KEYS[2] .. ARGV[1])
@@ -163,16 +164,14 @@ class RedisTicketLockStore(LockStore):
         return [lifetime_ms, lifetime_ms * 2 + 60_000]
 
     async def _wait_for_turn(self, conversation_id: str, token: str, keys: List[str]) -> None:
-        """Take a ticket, then poll (backing off) until it is first in line."""
+        """Take a ticket (which says whether it is first in line), then poll, backing off, until it is."""
         for _ in range(MAX_REJOINS + 1):
-            await self._call(lambda: self._issue(keys=keys, args=[token, *self._expiries()]))
+            state = await self._call(lambda: self._issue(keys=keys, args=[token, *self._expiries()]))
             delay = self.settings.poll_interval
-            state = WAIT
             while state == WAIT:
+                await asyncio.sleep(delay)
+                delay = min(delay * 1.5, self.settings.poll_interval_max)
                 state = await self._call(lambda: self._turn(keys=keys, args=[token, *self._expiries()]))
-                if state == WAIT:
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 1.5, self.settings.poll_interval_max)
             if state == YOUR_TURN:
                 return
             self.rejoins += 1

@@ -103,13 +103,21 @@ def _hammer_from_threads(stores: List[LockStore], conversation: str, per_thread:
 
 @pytest.mark.slow
 def test_rasa_redis_lock_store_lets_instances_overlap_under_load(redis_server: RedisServer) -> None:
-    """Four instances hammering one conversation with Rasa's store: overlaps, refusals or stalls."""
-    stores: List[LockStore] = [
-        RedisLockStore(host="127.0.0.1", port=redis_server.port, db=3, key_prefix="rasa") for _ in range(4)
-    ]
-    outcome = _hammer_from_threads(stores, "hammered", per_thread=6)
+    """Four instances hammering one conversation with Rasa's store: overlaps, refusals or stalls.
 
-    assert sum(outcome.values()) > 0, outcome
+    A race shows up in most rounds, not all (about 1 in 20 rounds went clean here), so up to
+    five rounds run, each on a fresh conversation, until one shows it.
+    """
+    outcomes = []
+    for round_number in range(5):
+        stores: List[LockStore] = [
+            RedisLockStore(host="127.0.0.1", port=redis_server.port, db=3, key_prefix="rasa") for _ in range(4)
+        ]
+        outcomes.append(_hammer_from_threads(stores, f"hammered-{round_number}", per_thread=6))
+        if sum(outcomes[-1].values()) > 0:
+            break
+
+    assert sum(outcomes[-1].values()) > 0, outcomes
 
 
 @pytest.mark.slow
@@ -155,6 +163,26 @@ async def _different_conversations_do_not_wait_for_each_other(redis_server: Redi
     store = make_store(redis_server)
     async with store.lock("c-a"):
         await asyncio.wait_for(_enter_and_leave(store, "c-b"), timeout=1)
+    await store.close()
+
+
+def test_an_uncontended_lock_costs_one_round_trip_to_take_and_one_to_give_back(redis_server: RedisServer) -> None:
+    asyncio.run(_an_uncontended_lock_costs_two_round_trips(redis_server))
+
+
+async def _an_uncontended_lock_costs_two_round_trips(redis_server: RedisServer) -> None:
+    import redis.asyncio as redis_asyncio
+
+    store = make_store(redis_server, prefix="round-trips")
+    observer = redis_asyncio.from_url(redis_server.url())
+    await _enter_and_leave(store, "c-warm")  # the scripts get loaded into Redis once
+    await observer.config_resetstat()
+    await _enter_and_leave(store, "c-counted")
+    stats = await observer.info("commandstats")
+    assert {name: stats[name]["calls"] for name in stats if name.startswith("cmdstat_eval")} == {"cmdstat_evalsha": 2}
+    assert await observer.keys("round-trips:*") == []
+    await observer.close()
+    await observer.connection_pool.disconnect()
     await store.close()
 
 
