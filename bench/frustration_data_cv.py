@@ -30,8 +30,8 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 import numpy as np  # noqa: E402
 
 from bot.nlu.frustration_corpus import LabelledText, training_corpus  # noqa: E402
-from bot.nlu.frustration_model import FitResult, TrainingOptions, budget_threshold, fit  # noqa: E402
-from frustration_encoder_cv import CachedEmbeddings, average_precision, calm_flagged_at_recall, figures  # noqa: E402
+from bot.nlu.frustration_model import TrainingOptions, budget_threshold, fit  # noqa: E402
+from frustration_encoder_cv import CachedEmbeddings, OutOfFoldScores, average_precision, calm_flagged_at_recall, figures  # noqa: E402
 
 
 def corpus_of(root: Path) -> List[LabelledText]:
@@ -56,7 +56,7 @@ def labelled_keys(corpus: Sequence[LabelledText]) -> Set[Tuple[str, bool]]:
     return {(example.text, example.frustrated) for example in corpus if example.in_domain}
 
 
-def recall_within_budget(result: FitResult, budget: float) -> Tuple[float, float]:
+def recall_within_budget(result: OutOfFoldScores, budget: float) -> Tuple[float, float]:
     """Recall at the lowest score cut that flags at most `budget` of the calm texts, and that cut
     (training's own rule, `budget_threshold`, with every score a candidate)."""
     positives = np.array([example.frustrated for example in result.in_domain], dtype=bool)
@@ -65,7 +65,7 @@ def recall_within_budget(result: FitResult, budget: float) -> Tuple[float, float
     return float(np.mean(scores[positives] >= cut)), cut
 
 
-def restricted(result: FitResult, keys: Set[Tuple[str, bool]]) -> FitResult:
+def restricted(result: OutOfFoldScores, keys: Set[Tuple[str, bool]]) -> OutOfFoldScores:
     """The out-of-fold scores of only the texts in `keys` (a stand-in with the fields the figures read)."""
     keep = [index for index, example in enumerate(result.in_domain) if (example.text, example.frustrated) in keys]
     return SimpleNamespace(  # type: ignore[return-value]
@@ -73,7 +73,7 @@ def restricted(result: FitResult, keys: Set[Tuple[str, bool]]) -> FitResult:
     )
 
 
-def report_line(name: str, result: FitResult, budget: float) -> str:
+def report_line(name: str, result: OutOfFoldScores, budget: float) -> str:
     """One row of figures."""
     f1, precision, recall, calm = figures(result)
     budget_recall, cut = recall_within_budget(result, budget)

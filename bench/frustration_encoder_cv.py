@@ -15,15 +15,15 @@ import dataclasses
 import sys
 import time
 from pathlib import Path
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Protocol, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 import numpy as np  # noqa: E402
 
-from bot.nlu.frustration_corpus import training_corpus  # noqa: E402
-from bot.nlu.frustration_model import FitResult, TrainingOptions, fit  # noqa: E402
+from bot.nlu.frustration_corpus import LabelledText, training_corpus  # noqa: E402
+from bot.nlu.frustration_model import TrainingOptions, fit  # noqa: E402
 from bot.nlu.sentence_encoder import shared_encoder  # noqa: E402
 
 
@@ -45,7 +45,14 @@ class CachedEmbeddings:
         return np.stack([self._vectors[text] for text in texts])
 
 
-def figures(result: FitResult) -> tuple[float, float, float, float]:
+class OutOfFoldScores(Protocol):
+    """What the figures read: our texts and their out-of-fold scores (0.5 = the operating point), as a `FitResult` has them."""
+
+    in_domain: List[LabelledText]
+    out_of_fold_scores: np.ndarray
+
+
+def figures(result: OutOfFoldScores) -> tuple[float, float, float, float]:
     """F1, precision, recall and calm-flagged share of the out-of-fold scores at the operating point (0.5)."""
     predicted = result.out_of_fold_scores >= 0.5
     positives = np.array([example.frustrated for example in result.in_domain], dtype=bool)
@@ -57,7 +64,7 @@ def figures(result: FitResult) -> tuple[float, float, float, float]:
     return f1, precision, recall, calm_flagged
 
 
-def calm_flagged_at_recall(result: FitResult, recall: float) -> float:
+def calm_flagged_at_recall(result: OutOfFoldScores, recall: float) -> float:
     """Share of calm texts scored at least as high as the cut that catches `recall` of the frustrated ones."""
     positives = np.array([example.frustrated for example in result.in_domain], dtype=bool)
     scores = result.out_of_fold_scores
@@ -66,7 +73,7 @@ def calm_flagged_at_recall(result: FitResult, recall: float) -> float:
     return float(np.sum((scores >= cut) & ~positives)) / max(float(np.sum(~positives)), 1.0)
 
 
-def average_precision(result: FitResult) -> float:
+def average_precision(result: OutOfFoldScores) -> float:
     """Average precision of the out-of-fold scores (area under the precision-recall curve, no cut)."""
     from sklearn.metrics import average_precision_score
 

@@ -13,7 +13,6 @@ and lose at most 0.01 of its in-domain F1 (customer service first). No evaluatio
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
@@ -22,11 +21,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 import numpy as np  # noqa: E402
-from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from bot.nlu.domain_gate import DomainGate, out_of_fold_shares  # noqa: E402
 from bot.nlu.frustration_corpus import LabelledText, training_corpus  # noqa: E402
-from bot.nlu.frustration_model import TrainingOptions, fit  # noqa: E402
+from bot.nlu.frustration_model import TrainingOptions, fit, service_folds  # noqa: E402
 from bot.nlu.sentence_encoder import shared_encoder  # noqa: E402
 
 SHARPNESS = (1.0, 2.0, 3.0, 4.0)
@@ -68,22 +66,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     nlu = load_data(str(REPO_ROOT / "data" / "nlu")).intent_examples
     corpus = training_corpus([(m.get("text") or "", m.get("intent") or "") for m in nlu])
     learn, held_out = split_comments(corpus, options.seed)
-    result = fit(learn, dataclasses.replace(options, domain_gate=False))
+    result = fit(learn, options)
     model, ours, chat = result.model, result.in_domain, result.chat_vectors
     our_labels = np.array([example.frustrated for example in ours], dtype=bool)
-    service_ours = result.out_of_fold_scores
+    service_ours = np.array(model.scores_from_probabilities(result.out_of_fold))
     encoder = shared_encoder()
     our_vectors = encoder.encode([example.text for example in ours])
-    folds = [np.sort(rows) for rows in _our_folds(our_labels, options)]
+    folds = [rows for _, rows in service_folds(our_labels.astype(int), options)]
     raw_ours = logit(out_of_fold_shares(our_vectors, chat, folds, 1.0, 0.0, options.seed))
     gate = DomainGate.fit(our_vectors, chat, 1.0, 0.0, options.seed)
     held_texts = [example.text for example in held_out]
     held_labels = np.array([example.frustrated for example in held_out], dtype=bool)
     held_vectors = encoder.encode(held_texts)
     raw_held = logit(gate.shares(held_vectors))
-    service_held = np.array(model.scores(held_texts, held_vectors))
-    reddit_ours = np.array(model.reddit_scores([example.text for example in ours], our_vectors))
-    reddit_held = np.array(model.reddit_scores(held_texts, held_vectors))
+    service_held = np.array(model.service_scores(held_texts, held_vectors))
+    reddit_ours = np.array(model.reddit_scores([example.text for example in ours]))
+    reddit_held = np.array(model.reddit_scores(held_texts))
 
     base = quality(service_ours, our_labels)
     print(f"{len(ours)} of our texts (out-of-fold), {len(held_out)} held-out GoEmotions comments, gate sample {len(chat)}")
@@ -107,12 +105,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"{name:>14} {in_domain[0]:8.3f} {in_domain[3]:12.3%} {comments[0]:11.3f} {comments[1]:6.3f} {comments[2]:6.3f}{mark}")
     print(f"TrainingOptions now: gate_sharpness={options.gate_sharpness:g}, gate_offset={options.gate_offset:g}")
     return 0
-
-
-def _our_folds(labels: np.ndarray, options: TrainingOptions) -> List[np.ndarray]:
-    """The held-out rows of the folds `fit` uses for our texts (stratified on the label, same seed)."""
-    splitter = StratifiedKFold(n_splits=options.folds, shuffle=True, random_state=options.seed)
-    return [held for _, held in splitter.split(np.zeros(len(labels)), labels.astype(int) * 2 + 1)]
 
 
 if __name__ == "__main__":

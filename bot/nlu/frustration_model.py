@@ -1,10 +1,9 @@
 """The frustration model: two TF-IDF + logistic-regression stages, Reddit anger then customer service.
 
-The first stage learns what anger sounds like from GoEmotions; its log-odds become one feature
-of the second stage, which learns from our own customer-service texts (frustrated messages,
-calm problem reports, the NLU examples) when a message is frustration and when it is only a
-problem. The first stage uses word 1-2-grams (with `reddit_embedding_sample`, an option left off,
-also those log-odds and the sentence embedding in one more regression); the second word 1-2-grams, character 3-5-grams, a
+The first stage learns what anger sounds like from GoEmotions (word 1-2-grams); its log-odds
+become one feature of the second stage, which learns from our own customer-service texts
+(frustrated messages, calm problem reports, the NLU examples) when a message is frustration and
+when it is only a problem. The second stage reads word 1-2-grams, character 3-5-grams, a
 shouting feature and the message's MiniLM sentence embedding (`bot.nlu.sentence_encoder`), the one
 the NLU pipeline already made for the intent classifier. A domain gate on that embedding
 (`bot.nlu.domain_gate`) lets the first stage decide the texts that read like general chat rather
@@ -12,13 +11,14 @@ than a customer-service message, which the second stage never learnt.
 `fit` also chooses each stage's decision threshold from held-out predictions on the training data
 (never on an evaluation file) and folds it into the score: `score()` returns 0.5 at the chosen
 threshold, so `frustration.threshold: 0.5` in settings.yml means "the trained operating point".
+Variants tried and not adopted live with the benches that compare them (bench/frustration_*_cv.py).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy import sparse
@@ -28,14 +28,12 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from bot.log_odds import log_odds, log_odds_array, sigmoid, sigmoid_array
 from bot.nlu.domain_gate import DomainGate, out_of_fold_shares
-from bot.nlu.embedding_head import EmbeddingHead
 from bot.nlu.frustration_corpus import LabelledText
 from bot.nlu.sentence_encoder import shared_encoder
 from bot.nlu.tfidf_dot import TfidfDot
 
 _SHOUTED_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _REPEATED_MARKS = re.compile(r"[!?]{2,}")
-_PUNCTUATION = re.compile(r"[^\w\s]")
 # Part of the component's fingerprint: bump it when a change here should make Rasa retrain.
 MODEL_VERSION = 5
 # Below this score nothing is named as a signal: a calm "thanks!" must not read "reads_frustrated"
@@ -43,34 +41,24 @@ MODEL_VERSION = 5
 SIGNALS_FROM_SCORE = 0.1
 # Texts to unit-length sentence embeddings, one row per text.
 Embedder = Callable[[Sequence[str]], np.ndarray]
+# (learning rows, held-out rows) of our texts -> the second stage's log-odds for the held-out rows.
+FoldDecisions = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
 class TrainingOptions:
-    """Regularisation of the two stages and the folds used to choose the threshold."""
+    """Regularisation of the two stages, the embedding's weight, the gate and the folds used to choose the threshold."""
 
     reddit_regularisation: float = 1.0
     in_domain_regularisation: float = 16.0
-    reddit_sample: int = 0
-    reddit_weight: float = 0.3
     folds: int = 5
     calm_budget: float = 0.005  # share of our calm texts (out-of-fold) the operating point may hand off
     seed: int = 14
-    embedding_scale: float = 1.0  # 0 leaves the sentence embedding out (bench/frustration_encoder_cv.py)
+    embedding_scale: float = 1.0  # 0 leaves the sentence embedding (and so the gate) out (bench/frustration_encoder_cv.py)
     reddit_cut_holdout: float = 0.2  # share of the comments the first stage's own cut is chosen on
     gate_sample: int = 2000  # Reddit comments the domain gate learns general chat from; 0 = no gate
-    domain_gate: bool = True  # False: no gate even with a gate sample (bench/frustration_gate_cv.py builds its own)
-    reddit_embedding_sample: int = 0  # comments the Reddit stage's embedding step learns from (the gate's among them); 0 = none
     gate_sharpness: float = 2.0  # bench/frustration_gate_cv.py chose these two, training data only
     gate_offset: float = 1.5
-    in_domain_class_weight: Optional[str] = "balanced"  # None: frustrated and calm texts weigh the same
-    embedding_head: str = ""  # "logistic" or "perceptron": a head on the embedding alone, log-odds averaged in
-    plain_copies: bool = False  # also learn from lower-cased, unpunctuated copies of our texts (training folds only)
-
-
-def plain_copy(text: str) -> str:
-    """The text as a hurried customer types it: lower case, no punctuation, single spaces."""
-    return " ".join(_PUNCTUATION.sub("", text).lower().split())
 
 
 def shouting_row(text: str) -> tuple[float, float]:
@@ -133,90 +121,50 @@ class WordFeatures:
         return self.words.transform(texts)
 
 
-class RedditEmbedding:
-    """The first stage's second step: its word log-odds and the sentence embedding, one logistic regression.
-
-    Learnt from a sample of comments with the word step's out-of-fold log-odds (cross-fitted, so
-    never from a word model that learnt the comment); `cut` is its best-F1 log-odds on its own
-    out-of-fold predictions.
-    """
-
-    def __init__(self, word_weight: float, embedding_weights: np.ndarray, intercept: float, cut: float) -> None:
-        """Keep the weights and the cut."""
-        self.word_weight = float(word_weight)
-        self.embedding_weights = np.asarray(embedding_weights, dtype=np.float64).reshape(-1)
-        self.intercept = float(intercept)
-        self.cut = float(cut)
-
-    @classmethod
-    def fit(cls, word_log_odds: np.ndarray, vectors: np.ndarray, labels: np.ndarray, seed: int) -> "RedditEmbedding":
-        """Learn from comments' unseen word log-odds, embeddings and labels; choose the cut out-of-fold."""
-        columns = np.hstack([np.asarray(word_log_odds, dtype=np.float64).reshape(-1, 1), vectors])
-        out_of_fold = np.zeros(len(labels))
-        for learn, held in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed).split(columns, labels):
-            out_of_fold[held] = _reddit_embedding_step(seed).fit(columns[learn], labels[learn]).decision_function(columns[held])
-        cut = choose_threshold(out_of_fold, labels.astype(bool), beta=1.0, decimals=2)
-        classifier = _reddit_embedding_step(seed).fit(columns, labels)
-        return cls(classifier.coef_[0][0], classifier.coef_[0][1:], classifier.intercept_[0], cut)
-
-    def scores(self, word_log_odds: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-        """Scores in [0, 1], the cut moved to 0.5."""
-        values = np.asarray(word_log_odds, dtype=np.float64) * self.word_weight + np.asarray(vectors, dtype=np.float64) @ self.embedding_weights
-        return sigmoid_array(values + self.intercept - self.cut)
-
-
 class RedditAnger:
     """First stage: log-odds that a text sounds angry or annoyed, learnt from GoEmotions alone.
 
-    `cut` is the log-odds at which the word step, deciding alone, has its best F1 on comments it
-    did not learn from (a held-out share of the training comments). With an `embedding` step the
-    stage's score also reads the sentence embedding (where one is given).
+    `cut` is the log-odds at which the stage, deciding alone, has its best F1 on comments it did
+    not learn from (a held-out share of the training comments).
     """
 
-    def __init__(
-        self, features: "WordFeatures", classifier: LogisticRegression, cut: float = 0.0, embedding: Optional[RedditEmbedding] = None
-    ) -> None:
+    def __init__(self, features: "WordFeatures", classifier: LogisticRegression, cut: float = 0.0) -> None:
         """Keep the fitted parts."""
         self.features = features
         self.classifier = classifier
         self.cut = cut
-        self.embedding = embedding
 
     @classmethod
-    def fit(cls, corpus: Sequence[LabelledText], options: TrainingOptions) -> tuple["RedditAnger", np.ndarray]:
-        """Train the word step on the Reddit comments of `corpus`; also return their out-of-fold log-odds.
-
-        Only when the second stage (`reddit_sample`) or the embedding step (`reddit_embedding_sample`)
-        learns from some of these comments are log-odds needed that the word step produced without
-        having trained on that comment (cross-fitting, three more fits); otherwise the array is empty.
-        """
-        texts = [example.text for example in corpus]
-        labels = np.array([example.frustrated for example in corpus], dtype=int)
+    def fit(cls, comments: Sequence[LabelledText], options: TrainingOptions) -> "RedditAnger":
+        """Train on the Reddit comments `comments`; the cut is chosen on a held-out share of them (one extra fit)."""
+        texts = [example.text for example in comments]
+        labels = np.array([example.frustrated for example in comments], dtype=int)
         features = WordFeatures().fit(texts)
         matrix = features.transform(texts)
-        cross_fit = bool(options.reddit_sample or options.reddit_embedding_sample)
-        out_of_fold = np.zeros(len(texts) if cross_fit else 0)
-        if cross_fit:
-            folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=options.seed)
-            for train_rows, held_out_rows in folds.split(matrix, labels):
-                fold_model = _reddit_stage(options).fit(matrix[train_rows], labels[train_rows])
-                out_of_fold[held_out_rows] = fold_model.decision_function(matrix[held_out_rows])
         cut = _reddit_cut(matrix, labels, options)
-        return cls(features, _reddit_stage(options).fit(matrix, labels), cut), out_of_fold
+        return cls(features, reddit_classifier(options).fit(matrix, labels), cut)
 
     def log_odds(self, texts: Sequence[str]) -> np.ndarray:
-        """One column: the word step's decision value per text."""
+        """One column: the stage's decision value per text."""
         return self.classifier.decision_function(self.features.transform(texts)).reshape(-1, 1)
 
-    def scores(self, texts: Sequence[str], vectors: Optional[np.ndarray] = None) -> np.ndarray:
-        """The stage deciding alone: scores in [0, 1] with its own cut moved to 0.5 (the embedding read when given)."""
-        return self.scores_from(self.log_odds(texts)[:, 0], vectors)
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """The stage deciding alone: scores in [0, 1] with its own cut moved to 0.5."""
+        return self.scores_from(self.log_odds(texts)[:, 0])
 
-    def scores_from(self, word_log_odds: np.ndarray, vectors: Optional[np.ndarray]) -> np.ndarray:
-        """The stage's scores from the word step's log-odds and, with an embedding step, the embeddings."""
-        if self.embedding is None or vectors is None:
-            return sigmoid_array(np.asarray(word_log_odds, dtype=np.float64) - self.cut)
-        return self.embedding.scores(word_log_odds, vectors)
+    def scores_from(self, word_log_odds: np.ndarray) -> np.ndarray:
+        """The stage's scores from its log-odds."""
+        return sigmoid_array(np.asarray(word_log_odds, dtype=np.float64) - self.cut)
+
+
+def service_rows(
+    features: TextFeatures, reddit: RedditAnger, texts: Sequence[str], vectors: Optional[np.ndarray], embedding_scale: float
+) -> sparse.csr_matrix:
+    """The second stage's rows: n-grams and shouting columns, the Reddit log-odds, then (scale > 0) the embedding times the scale."""
+    rows = sparse.hstack([features.transform(texts), reddit.log_odds(texts)], format="csr")
+    if embedding_scale > 0:
+        rows = sparse.hstack([rows, sparse.csr_matrix(vectors * embedding_scale)], format="csr")
+    return rows
 
 
 class FrustrationModel:
@@ -230,14 +178,12 @@ class FrustrationModel:
         threshold: float,
         embedding_scale: float = 0.0,
         gate: Optional[DomainGate] = None,
-        head: Optional[EmbeddingHead] = None,
     ) -> None:
         """Keep the parts; `threshold` is on the second stage's probability scale.
 
         The classifier's columns: word and character n-grams, two shouting columns, the Reddit
         log-odds, then (when `embedding_scale` > 0) the sentence embedding times that scale.
-        Without a `gate` the second stage decides every text; with a `head` the second stage's
-        log-odds are the mean of the classifier's and the head's.
+        Without a `gate` the second stage decides every text.
         """
         self.reddit = reddit
         self.features = features
@@ -245,7 +191,6 @@ class FrustrationModel:
         self.threshold = threshold
         self.embedding_scale = embedding_scale
         self.gate = gate
-        self.head = head
         self._threshold_logit = log_odds(threshold)
         self._word_names = features.word_names()
         coefficients = classifier.coef_[0]
@@ -267,26 +212,26 @@ class FrustrationModel:
 
     def probabilities(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> np.ndarray:
         """The second stage's probability of frustration for each text (embeddings made here if not given)."""
-        rows = _stacked(self.features, self.reddit, texts)
-        vectors = None
-        if self.uses_embedding:
-            vectors = self._vectors(texts, embeddings)
-            rows = sparse.hstack([rows, sparse.csr_matrix(vectors * self.embedding_scale)], format="csr")
-        return sigmoid_array(_with_head(self.classifier.decision_function(rows), self.head, vectors))
+        vectors = self._vectors(texts, embeddings) if self.uses_embedding else None
+        rows = service_rows(self.features, self.reddit, texts, vectors, self.embedding_scale)
+        return sigmoid_array(self.classifier.decision_function(rows))
+
+    def service_scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[float]:
+        """The customer-service stage deciding alone, its chosen threshold moved to 0.5."""
+        return self.scores_from_probabilities(self.probabilities(texts, embeddings))
 
     def scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[float]:
         """Scores in [0, 1] with each stage's chosen threshold moved to 0.5, the stages weighed by the gate."""
         if self.uses_embedding:
             embeddings = self._vectors(texts, embeddings)
-        service = self.scores_from_probabilities(self.probabilities(texts, embeddings))
+        service = self.service_scores(texts, embeddings)
         if self.gate is None or embeddings is None:
             return service
-        reddit = self.reddit.scores(texts, embeddings)
-        return DomainGate.blend(self.gate.shares(embeddings), np.array(service), reddit).tolist()
+        return DomainGate.blend(self.gate.shares(embeddings), np.array(service), self.reddit.scores(texts)).tolist()
 
-    def reddit_scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[float]:
-        """The first stage deciding alone, with its own cut moved to 0.5 (reading the embeddings when given)."""
-        return self.reddit.scores(texts, embeddings).tolist()
+    def reddit_scores(self, texts: Sequence[str]) -> List[float]:
+        """The first stage deciding alone, with its own cut moved to 0.5."""
+        return self.reddit.scores(texts).tolist()
 
     def scores_from_probabilities(self, probabilities: Sequence[float]) -> List[float]:
         """The second stage's probabilities as scores, the chosen threshold moved to 0.5."""
@@ -321,33 +266,73 @@ class FrustrationModel:
             self._intercept + sum(words.values()) + sum(self._characters.contributions(text).values())
             + sum(extras.values())
         )
-        if self.head is not None and vector is not None:
-            head = float(self.head.decisions(vector)[0])
-            decision = (decision + head) / 2  # as `_with_head` averages them, the head's log-odds computed once
-            extras["reads_frustrated"] = (extras["reads_frustrated"] + head) / 2
         score = self.scores_from_probabilities([sigmoid(decision)])[0]
         pushes = sorted(((value, column) for column, value in words.items() if value > 0.5), reverse=True)
         signals = [str(self._word_names[column]) for _, column in pushes[:limit]]
         signals.extend(name for name, value in extras.items() if value > 1.0)
         if self.gate is not None and vector is not None:
             share = self.gate.share(vector)
-            reddit_score = float(self.reddit.scores_from(np.array([reddit]), vector[None, :])[0])
+            reddit_score = float(self.reddit.scores_from(np.array([reddit]))[0])
             score = DomainGate.blend(share, score, reddit_score)
             if share < 0.5 and reddit_score >= 0.5 and "sounds_angry" not in signals:
                 signals.append("sounds_angry")
         return score, signals if score >= SIGNALS_FROM_SCORE else []
 
 
-def _with_head(decisions: np.ndarray, head: Optional[EmbeddingHead], vectors: Optional[np.ndarray]) -> np.ndarray:
-    """The classifier's log-odds, averaged half and half with the embedding head's when there is one."""
-    if head is None or vectors is None:
+@dataclass(frozen=True)
+class ServiceTraining:
+    """What the second stage learns from: our texts (sorted), their rows, embeddings and labels, and the folds.
+
+    `folds` are (learning rows, held-out rows) pairs of a stratified split; the threshold is
+    chosen on the held-out predictions.
+    """
+
+    in_domain: List[LabelledText]
+    features: TextFeatures
+    matrix: sparse.csr_matrix
+    vectors: np.ndarray
+    labels: np.ndarray
+    folds: List[Tuple[np.ndarray, np.ndarray]]
+
+    @classmethod
+    def build(
+        cls, in_domain: Sequence[LabelledText], features: TextFeatures, reddit: RedditAnger, options: TrainingOptions, encode: Embedder
+    ) -> "ServiceTraining":
+        """Rows of `in_domain` under fitted `features` and the Reddit stage; the texts are encoded only if the embedding is read."""
+        texts = [example.text for example in in_domain]
+        labels = np.array([example.frustrated for example in in_domain], dtype=int)
+        vectors = encode(texts) if options.embedding_scale > 0 else np.zeros((len(texts), 0))
+        matrix = service_rows(features, reddit, texts, vectors, options.embedding_scale)
+        return cls(list(in_domain), features, matrix, vectors, labels, service_folds(labels, options))
+
+    @property
+    def texts(self) -> List[str]:
+        """Our texts, in row order."""
+        return [example.text for example in self.in_domain]
+
+    def out_of_fold(self, decisions: FoldDecisions) -> np.ndarray:
+        """Each text's probability from `decisions` of a fold that did not learn it."""
+        probabilities = np.zeros(len(self.labels))
+        for learn, held_out in self.folds:
+            probabilities[held_out] = sigmoid_array(decisions(learn, held_out))
+        return probabilities
+
+    def classifier_decisions(self, options: TrainingOptions) -> FoldDecisions:
+        """The fold decisions of the shipped second stage: its classifier learnt on the fold's rows."""
+        def decisions(learn: np.ndarray, held_out: np.ndarray) -> np.ndarray:
+            classifier = service_classifier(options).fit(self.matrix[learn], self.labels[learn])
+            return classifier.decision_function(self.matrix[held_out])
+
         return decisions
-    return (decisions + head.decisions(vectors)) / 2
 
 
-def _stacked(features: TextFeatures, reddit: RedditAnger, texts: Sequence[str]) -> sparse.csr_matrix:
-    """In-domain n-grams and shouting columns, then the Reddit stage's log-odds as the last column."""
-    return sparse.hstack([features.transform(texts), reddit.log_odds(texts)], format="csr")
+@dataclass(frozen=True)
+class OperatingPoint:
+    """The chosen threshold, our texts' out-of-fold scores at it (gate included, 0.5 = the cut) and the gate."""
+
+    threshold: float
+    scores: np.ndarray
+    gate: Optional[DomainGate]
 
 
 @dataclass(frozen=True)
@@ -356,17 +341,14 @@ class FitResult:
 
     `in_domain` are our own texts (the threshold is chosen on them); `out_of_fold` holds the second
     stage's probabilities, `out_of_fold_scores` the model's scores (the gate included, 0.5 = the
-    operating point). `reddit` is the sample of GoEmotions comments the second stage also learnt
-    from, a check that calm small talk is not taken for anger.
+    operating point).
     """
 
     model: FrustrationModel
     in_domain: List[LabelledText]
     out_of_fold: np.ndarray
-    reddit: List[LabelledText]
-    reddit_out_of_fold: np.ndarray
     out_of_fold_scores: np.ndarray
-    chat_vectors: np.ndarray  # the encoded comment sample the gate and the Reddit stage's embedding step learnt from
+    chat_vectors: np.ndarray  # the encoded comment sample the gate learnt general chat from
 
 
 def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, beta: float, decimals: int = 3) -> float:
@@ -411,37 +393,52 @@ def _reddit_cut(matrix: sparse.csr_matrix, labels: np.ndarray, options: Training
     learn, held_out = train_test_split(
         np.arange(len(labels)), test_size=options.reddit_cut_holdout, stratify=labels, random_state=options.seed
     )
-    values = _reddit_stage(options).fit(matrix[learn], labels[learn]).decision_function(matrix[held_out])
+    values = reddit_classifier(options).fit(matrix[learn], labels[learn]).decision_function(matrix[held_out])
     return choose_threshold(values, labels[held_out].astype(bool), beta=1.0, decimals=2)
 
 
-def _comment_samples(count: int, options: TrainingOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of the Reddit comments for the domain gate and for the embedding step, each sorted.
+def service_folds(labels: np.ndarray, options: TrainingOptions) -> List[Tuple[np.ndarray, np.ndarray]]:
+    """(learning rows, held-out rows) of our texts' stratified folds, on which the threshold is chosen."""
+    splitter = StratifiedKFold(n_splits=options.folds, shuffle=True, random_state=options.seed)
+    return list(splitter.split(np.zeros(len(labels)), labels))
 
-    Both are prefixes of one fixed random order, so the smaller sample lies inside the larger and
-    each comment is encoded once.
+
+def gate_comments(comments: Sequence[LabelledText], options: TrainingOptions, encode: Embedder) -> np.ndarray:
+    """The embeddings of the fixed random sample of `gate_sample` comments the domain gate learns general chat from.
+
+    Empty without the sentence embedding: the gate reads it, so there is no gate then.
     """
-    order = np.random.default_rng(options.seed + 1).permutation(count)
-    return np.sort(order[: options.gate_sample]), np.sort(order[: options.reddit_embedding_sample])
+    count = options.gate_sample if options.embedding_scale > 0 else 0
+    rows = np.sort(np.random.default_rng(options.seed + 1).permutation(len(comments))[:count])
+    if not len(rows):
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.asarray(encode([comments[row].text for row in rows]), dtype=np.float32)
 
 
-def _encoded_comments(
-    reddit: Sequence[LabelledText], rows: Sequence[np.ndarray], encode: Embedder
-) -> List[np.ndarray]:
-    """The embeddings of the comments at each of `rows`, every comment encoded once."""
-    wanted = np.unique(np.concatenate([np.asarray(block, dtype=int) for block in rows]))
-    vectors = dict(zip(wanted.tolist(), encode([reddit[row].text for row in wanted]))) if len(wanted) else {}
-    width = len(next(iter(vectors.values()))) if vectors else 0
-    return [np.array([vectors[row] for row in block], dtype=np.float32).reshape(len(block), width) for block in rows]
+def operating_point(
+    training: ServiceTraining, out_of_fold: np.ndarray, reddit_scores: np.ndarray, chat: np.ndarray, options: TrainingOptions
+) -> OperatingPoint:
+    """The calm-budget threshold on the out-of-fold probabilities and, with `chat` comments, the domain gate.
+
+    `reddit_scores` are the first stage's scores of our texts: the gate gives them the share of
+    each out-of-fold score that it does not give the second stage (its shares out-of-fold too).
+    """
+    threshold = budget_threshold(out_of_fold, training.labels.astype(bool), options.calm_budget)
+    scores = sigmoid_array(log_odds_array(out_of_fold) - log_odds(threshold))
+    if not len(chat):
+        return OperatingPoint(threshold, scores, None)
+    sharpness, offset, seed = options.gate_sharpness, options.gate_offset, options.seed
+    gate = DomainGate.fit(training.vectors, chat, sharpness, offset, seed)
+    held_out = [rows for _, rows in training.folds]
+    shares = out_of_fold_shares(training.vectors, chat, held_out, sharpness, offset, seed)
+    return OperatingPoint(threshold, DomainGate.blend(shares, scores, reddit_scores), gate)
 
 
-def _reddit_sample(
-    reddit: Sequence[LabelledText], log_odds_column: np.ndarray, options: TrainingOptions
-) -> tuple[List[LabelledText], np.ndarray]:
-    """A fixed random sample of the Reddit comments and their out-of-fold first-stage log-odds."""
-    rows = np.random.default_rng(options.seed).permutation(len(reddit))[: options.reddit_sample]
-    rows.sort()
-    return [reddit[row] for row in rows], log_odds_column[rows]
+def our_texts(corpus: Sequence[LabelledText]) -> List[LabelledText]:
+    """Our own texts of `corpus`, sorted, so the folds do not depend on the order they were handed over in."""
+    return sorted(
+        (example for example in corpus if example.in_domain), key=lambda example: (example.group, example.text, example.frustrated)
+    )
 
 
 def fit(
@@ -450,100 +447,33 @@ def fit(
     """Train both stages; choose the threshold by stratified cross-validation of our own texts.
 
     Our texts are sorted first, so the folds (and the threshold) do not depend on the order in
-    which Rasa or a bench hands them over. The second stage learns from our texts and, if
-    `reddit_sample` is set, a sample of Reddit comments (weighted down),
-    its vocabulary learnt once on our texts (no labels involved); only its classifier is
-    refitted per fold, which keeps a cold training run short. `embed` gives the texts' sentence
-    embeddings (the NLU pipeline's, where it has them); by default they are encoded here.
+    which Rasa or a bench hands them over. The second stage's vocabulary is learnt once on our
+    texts (no labels involved); only its classifier is refitted per fold, which keeps a cold
+    training run short. `embed` gives the texts' sentence embeddings (the NLU pipeline's, where it
+    has them); by default they are encoded here. Each step is public, so a bench can put a variant
+    of one step among the others (bench/frustration_variant_cv.py).
     """
-    reddit_all = [example for example in corpus if not example.in_domain]
-    reddit, reddit_log_odds = RedditAnger.fit(reddit_all, options)
-    sample, sample_log_odds = _reddit_sample(reddit_all, reddit_log_odds, options)
-    in_domain = sorted(
-        (example for example in corpus if example.in_domain),
-        key=lambda example: (example.group, example.text, example.frustrated),
-    )
-    copies = _plain_copies(in_domain) if options.plain_copies else []
-    copy_texts = [text for _, text in copies]
-    features = TextFeatures(min_df=2).fit([example.text for example in in_domain] + copy_texts)
-    rows = [*in_domain, *sample]
-    blocks = [_stacked(features, reddit, [example.text for example in in_domain])]
-    if sample:
-        sample_rows = features.transform([example.text for example in sample])
-        blocks.append(sparse.hstack([sample_rows, sample_log_odds.reshape(-1, 1)], format="csr"))
-    if copies:
-        blocks.append(_stacked(features, reddit, copy_texts))
-    matrix = sparse.vstack(blocks, format="csr")
     encode = embed or (lambda texts: shared_encoder().encode(texts))
-    vectors = np.zeros((matrix.shape[0], 0))
-    if options.embedding_scale > 0:
-        vectors = encode([example.text for example in rows] + copy_texts)
-        matrix = sparse.hstack([matrix, sparse.csr_matrix(vectors * options.embedding_scale)], format="csr")
-    originals = np.array([original for original, _ in copies], dtype=int)
-    labels = np.array([example.frustrated for example in rows] + [rows[row].frustrated for row in originals], dtype=int)
-    weights = np.array([1.0] * len(in_domain) + [options.reddit_weight] * len(sample) + [1.0] * len(copies))
-    strata = labels[: len(rows)] * 2 + np.array([example.in_domain for example in rows], dtype=int)
-    out_of_fold = np.zeros(len(rows))
-    folds = StratifiedKFold(n_splits=options.folds, shuffle=True, random_state=options.seed)
-    ours = len(in_domain)
-    held_out_ours = []
-    for train_rows, held_out_rows in folds.split(np.zeros(len(rows)), strata):
-        copy_rows = len(rows) + np.flatnonzero(np.isin(originals, train_rows))
-        learn = np.concatenate([train_rows, copy_rows])
-        fold_model = _second_stage(options).fit(matrix[learn], labels[learn], sample_weight=weights[learn])
-        head = _head(options, vectors[learn], labels[learn])
-        decisions = _with_head(fold_model.decision_function(matrix[held_out_rows]), head, vectors[held_out_rows])
-        out_of_fold[held_out_rows] = sigmoid_array(decisions)
-        held_out_ours.append(held_out_rows[held_out_rows < ours])
-    classifier = _second_stage(options).fit(matrix, labels, sample_weight=weights)
-    head = _head(options, vectors, labels)
-    threshold = budget_threshold(out_of_fold[:ours], labels[:ours].astype(bool), options.calm_budget)
-    gate = None
-    scores = sigmoid_array(log_odds_array(out_of_fold[:ours]) - log_odds(threshold))
-    chat = np.zeros((0, vectors.shape[1]))
-    if options.embedding_scale > 0:
-        chat_rows, embedding_rows = _comment_samples(len(reddit_all), options)
-        chat, comments = _encoded_comments(reddit_all, [chat_rows, embedding_rows], encode)
-        if len(embedding_rows):
-            comment_labels = np.array([reddit_all[row].frustrated for row in embedding_rows], dtype=int)
-            reddit.embedding = RedditEmbedding.fit(reddit_log_odds[embedding_rows], comments, comment_labels, options.seed)
-    if len(chat) and options.domain_gate:
-        sharpness, offset, seed = options.gate_sharpness, options.gate_offset, options.seed
-        gate = DomainGate.fit(vectors[:ours], chat, sharpness, offset, seed)
-        shares = out_of_fold_shares(vectors[:ours], chat, held_out_ours, sharpness, offset, seed)
-        scores = DomainGate.blend(shares, scores, reddit.scores([example.text for example in in_domain], vectors[:ours]))
-    model = FrustrationModel(reddit, features, classifier, threshold, options.embedding_scale, gate, head)
-    return FitResult(model, in_domain, out_of_fold[:ours], sample, out_of_fold[ours : len(rows)], scores, chat)
+    comments = [example for example in corpus if not example.in_domain]
+    reddit = RedditAnger.fit(comments, options)
+    in_domain = our_texts(corpus)
+    features = TextFeatures(min_df=2).fit([example.text for example in in_domain])
+    training = ServiceTraining.build(in_domain, features, reddit, options, encode)
+    out_of_fold = training.out_of_fold(training.classifier_decisions(options))
+    classifier = service_classifier(options).fit(training.matrix, training.labels)
+    chat = gate_comments(comments, options, encode)
+    point = operating_point(training, out_of_fold, reddit.scores(training.texts), chat, options)
+    model = FrustrationModel(reddit, features, classifier, point.threshold, options.embedding_scale, point.gate)
+    return FitResult(model, training.in_domain, out_of_fold, point.scores, chat)
 
 
-def _plain_copies(in_domain: Sequence[LabelledText]) -> List[tuple[int, str]]:
-    """(row, copy) for each of our texts whose `plain_copy` differs from it and is not blank."""
-    copies = ((row, plain_copy(example.text)) for row, example in enumerate(in_domain))
-    return [(row, text) for row, text in copies if text and text != in_domain[row].text]
-
-
-def _head(options: TrainingOptions, vectors: np.ndarray, labels: np.ndarray) -> Optional[EmbeddingHead]:
-    """The embedding head the options ask for, trained on these rows, or None."""
-    if not options.embedding_head or vectors.shape[1] == 0:
-        return None
-    return EmbeddingHead.fit(options.embedding_head, vectors, labels, options.seed)
-
-
-def _reddit_stage(options: TrainingOptions) -> LogisticRegression:
+def reddit_classifier(options: TrainingOptions) -> LogisticRegression:
     """A fresh first-stage classifier."""
     return LogisticRegression(C=options.reddit_regularisation, solver="liblinear", random_state=options.seed)
 
 
-def _reddit_embedding_step(seed: int) -> LogisticRegression:
-    """A fresh classifier for the Reddit stage's embedding step."""
-    return LogisticRegression(C=1.0, solver="liblinear", random_state=seed)
-
-
-def _second_stage(options: TrainingOptions) -> LogisticRegression:
+def service_classifier(options: TrainingOptions) -> LogisticRegression:
     """A fresh customer-service classifier, balanced because frustrated texts are the minority."""
     return LogisticRegression(
-        C=options.in_domain_regularisation,
-        solver="liblinear",
-        class_weight=options.in_domain_class_weight,
-        random_state=options.seed,
+        C=options.in_domain_regularisation, solver="liblinear", class_weight="balanced", random_state=options.seed
     )

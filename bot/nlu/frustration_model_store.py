@@ -14,8 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.nlu.domain_gate import DomainGate
-from bot.nlu.embedding_head import EmbeddingHead
-from bot.nlu.frustration_model import FrustrationModel, RedditAnger, RedditEmbedding, TextFeatures, WordFeatures
+from bot.nlu.frustration_model import FrustrationModel, RedditAnger, TextFeatures, WordFeatures
 
 MODEL_FILE = "frustration_model.npz"
 
@@ -60,34 +59,11 @@ def _restore_weights_and_settings(saved: np.lib.npyio.NpzFile, prefix: str) -> O
     return saved[f"{prefix}_weights"], [float(value) for value in saved[f"{prefix}_settings"]]
 
 
-def _head_arrays(head: Optional[EmbeddingHead]) -> Dict[str, np.ndarray]:
-    """The embedding head's layers, or nothing for a model without one."""
-    if head is None:
+def _gate_arrays(gate: Optional[DomainGate]) -> Dict[str, np.ndarray]:
+    """The domain gate's weights and settings, or nothing for a model without a gate."""
+    if gate is None:
         return {}
-    arrays = {"head_layers": np.asarray(len(head.layers))}
-    for index, (weights, bias) in enumerate(head.layers):
-        arrays[f"head_weights_{index}"], arrays[f"head_bias_{index}"] = weights, bias
-    return arrays
-
-
-def _restore_head(saved: np.lib.npyio.NpzFile) -> Optional[EmbeddingHead]:
-    """The saved embedding head, if the model has one."""
-    if "head_layers" not in saved.files:
-        return None
-    layers = range(int(saved["head_layers"]))
-    return EmbeddingHead([(saved[f"head_weights_{index}"], saved[f"head_bias_{index}"]) for index in layers])
-
-
-def _part_arrays(model: FrustrationModel) -> Dict[str, np.ndarray]:
-    """The domain gate and the Reddit stage's embedding step, those the model has."""
-    arrays: Dict[str, np.ndarray] = {}
-    if model.gate is not None:
-        gate = model.gate
-        arrays.update(_weights_and_settings("gate", gate.weights, [gate.intercept, gate.sharpness, gate.offset]))
-    step = model.reddit.embedding
-    if step is not None:
-        arrays.update(_weights_and_settings("reddit_embedding", step.embedding_weights, [step.word_weight, step.intercept, step.cut]))
-    return arrays
+    return _weights_and_settings("gate", gate.weights, [gate.intercept, gate.sharpness, gate.offset])
 
 
 def save_model(model: FrustrationModel, directory: Path) -> None:
@@ -97,8 +73,7 @@ def save_model(model: FrustrationModel, directory: Path) -> None:
         threshold=np.asarray(model.threshold),
         embedding_scale=np.asarray(model.embedding_scale),
         reddit_cut=np.asarray(model.reddit.cut),
-        **_head_arrays(model.head),
-        **_part_arrays(model),
+        **_gate_arrays(model.gate),
         **_vectorizer_arrays("reddit_words", model.reddit.features.words),
         **_classifier_arrays("reddit", model.reddit.classifier),
         **_vectorizer_arrays("words", model.features.words),
@@ -113,9 +88,7 @@ def load_model(directory: Path) -> FrustrationModel:
         reddit_features = WordFeatures()
         _restore_vectorizer(reddit_features.words, saved, "reddit_words")
         reddit_cut = float(saved["reddit_cut"]) if "reddit_cut" in saved.files else 0.0
-        step = _restore_weights_and_settings(saved, "reddit_embedding")
-        embedding = None if step is None else RedditEmbedding(step[1][0], step[0], step[1][1], step[1][2])
-        reddit = RedditAnger(reddit_features, _restore_classifier(saved, "reddit"), reddit_cut, embedding)
+        reddit = RedditAnger(reddit_features, _restore_classifier(saved, "reddit"), reddit_cut)
         features = TextFeatures(min_df=1)
         _restore_vectorizer(features.words, saved, "words")
         _restore_vectorizer(features.characters, saved, "characters")
@@ -124,5 +97,4 @@ def load_model(directory: Path) -> FrustrationModel:
         return FrustrationModel(
             reddit, features, _restore_classifier(saved, "service"), float(saved["threshold"]), embedding_scale,
             None if gate is None else DomainGate(gate[0], *gate[1]),
-            _restore_head(saved),
         )

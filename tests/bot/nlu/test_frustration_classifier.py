@@ -181,6 +181,5 @@ def test_general_chat_is_left_to_the_reddit_stage_and_requests_to_the_service_st
     assert shares[:2].min() > 0.9
     assert shares[2] < 0.5
     assert model.scores([chat], vectors[2:])[0] == pytest.approx(
-        shares[2] * model.scores_from_probabilities(model.probabilities([chat], vectors[2:]))[0]
-        + (1 - shares[2]) * model.reddit_scores([chat], vectors[2:])[0]
+        shares[2] * model.service_scores([chat], vectors[2:])[0] + (1 - shares[2]) * model.reddit_scores([chat])[0]
     )
