@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 import shutil
-from typing import Iterator
 
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
