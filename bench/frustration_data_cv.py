@@ -1,11 +1,11 @@
 """Did new training texts make the frustration model better? Out-of-fold, training data only, several fold seeds.
 
-Fits the model as `rasa train` does (5 folds, the operating point chosen within the calm budget)
-on the data of this tree and on the data of an earlier commit, once per fold seed, and scores both on the texts they share (same text, same
-label), so that new hard examples do not change what is measured. Per seed and data: F1, precision
-and recall at the chosen cut, calm texts flagged at the cut and at recall 0.75 / 0.80, average
-precision, and the recall left when at most `--calm-budget` of calm texts may be flagged, with the
-score cut that gives it (0.5 is the trained operating point).
+Fits the model as `rasa train` does (5 folds, the operating point chosen within the calm budget) on
+the data of this tree and on the data of an earlier commit, once per fold seed, and scores both on
+the texts they share (same text, same label), so that new hard examples do not change what is
+measured. Per seed and data: F1, precision and recall at the chosen cut, calm texts flagged at the
+cut and at recall 0.75 / 0.80, average precision, and the recall left when at most `--calm-budget`
+of calm texts may be flagged, with the score cut that gives it (0.5 is the trained operating point).
 
     python bench/frustration_data_cv.py --base 06b69ea [--seeds 14 1 2] [--calm-budget 0.005]
 """
