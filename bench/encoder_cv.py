@@ -9,7 +9,10 @@ regression as `BlankSafeLogisticRegressionClassifier` and the FallbackClassifier
 Prints, per setting: accuracy over in-scope examples (a fallback counts as wrong), out-of-scope
 rejection (out_of_scope examples predicted `out_of_scope` or `nlu_fallback`), accuracy overall.
 
-    python bench/encoder_cv.py [--folds 5] [--repeats 2] [--scales 0 1 2 4]
+    python bench/encoder_cv.py [--folds 5] [--repeats 2] [--scales 0 1 2 4] [--shared-oos-with REV]
+
+`--shared-oos-with REV` also prints the rejection over only the out-of-scope examples REV's data has,
+so that new out-of-scope examples do not change what is measured.
 
 Scale 0 means no embedding: the pipeline as it was before the featurizer.
 """
@@ -17,12 +20,13 @@ Scale 0 means no embedding: the pipeline as it was before the featurizer.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -165,8 +169,20 @@ def fold_indices(labels: np.ndarray, folds: int, seed: int) -> List[Tuple[np.nda
     return pairs
 
 
-def cross_validate(nlu_dir: Path, config_path: Path, folds: int, repeats: int, scales: Sequence[float]) -> Dict[float, FoldScores]:
-    """Out-of-fold counts for every scale (0 = no embedding), over `repeats` shuffles of `folds` folds."""
+@dataclass(frozen=True)
+class FoldPredictions:
+    """One fold's held-out examples at one scale: their texts, gold intents and predictions."""
+
+    scale: float
+    texts: List[str]
+    gold: List[str]
+    predicted: List[str]
+
+
+def out_of_fold_predictions(
+    nlu_dir: Path, config_path: Path, folds: int, repeats: int, scales: Sequence[float]
+) -> Iterator[FoldPredictions]:
+    """Every fold's predictions for every scale (0 = no embedding), over `repeats` shuffles of `folds` folds."""
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -181,7 +197,6 @@ def cross_validate(nlu_dir: Path, config_path: Path, folds: int, repeats: int, s
     started = time.perf_counter()
     embeddings = shared_encoder().encode(texts)
     print(f"encoded {len(texts)} examples in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    totals: Dict[float, Optional[FoldScores]] = {scale: None for scale in scales}
     for repeat in range(repeats):
         for train_index, test_index in fold_indices(labels, folds, repeat):
             train_messages = [Message.build(text=texts[i], intent=labels[i]) for i in train_index]
@@ -199,8 +214,34 @@ def cross_validate(nlu_dir: Path, config_path: Path, folds: int, repeats: int, s
                     train_x = hstack([train_sparse, csr_matrix(embeddings[train_index] * scale)], format="csr")
                     test_x = hstack([test_sparse, csr_matrix(embeddings[test_index] * scale)], format="csr")
                 predicted = fold_predictions(train_x, labels[train_index], test_x, settings["classifier"], settings["threshold"])
-                totals[scale] = add(totals[scale], score(labels[test_index], predicted))
-    return {scale: scores for scale, scores in totals.items() if scores is not None}
+                yield FoldPredictions(scale, [texts[i] for i in test_index], list(labels[test_index]), predicted)
+
+
+def cross_validate(
+    nlu_dir: Path, config_path: Path, folds: int, repeats: int, scales: Sequence[float], oos_texts: Optional[Set[str]] = None
+) -> Tuple[Dict[float, FoldScores], Dict[float, FoldScores]]:
+    """Out-of-fold counts for every scale over all examples, and over only the out-of-scope examples
+    whose text is in `oos_texts` (empty counts when it is None)."""
+    totals: Dict[float, FoldScores] = {}
+    shared: Dict[float, FoldScores] = {}
+    for fold in out_of_fold_predictions(nlu_dir, config_path, folds, repeats, scales):
+        totals[fold.scale] = add(totals.get(fold.scale), score(fold.gold, fold.predicted))
+        keep = [i for i, text in enumerate(fold.texts) if oos_texts is not None and fold.gold[i] == OUT_OF_SCOPE and text in oos_texts]
+        kept = score([fold.gold[i] for i in keep], [fold.predicted[i] for i in keep])
+        shared[fold.scale] = add(shared.get(fold.scale), kept)
+    return totals, shared
+
+
+def out_of_scope_texts_of(revision: str) -> Set[str]:
+    """The out_of_scope examples in `revision`'s data/nlu/out_of_scope.yml (git show; the work tree untouched)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    shown = subprocess.run(["git", "-C", str(REPO_ROOT), "show", f"{revision}:data/nlu/out_of_scope.yml"],
+                           check=True, capture_output=True, text=True).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out_of_scope.yml"
+        path.write_text(shown, encoding="utf-8")
+        return {m.get("text") for m in load_data(str(path)).intent_examples if m.get("intent") == OUT_OF_SCOPE}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -211,16 +252,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--scales", type=float, nargs="+", default=[0.0, 1.0, 2.0, 4.0])
+    parser.add_argument("--shared-oos-with", metavar="REV",
+                        help="also count rejection over only the out-of-scope texts of this commit's data (new ones left out)")
     args = parser.parse_args(argv)
     from bot.trainer.nlu_scoring import quiet_rasa
 
     quiet_rasa()
-    results = cross_validate(args.nlu, args.config, args.folds, args.repeats, args.scales)
+    oos_texts = out_of_scope_texts_of(args.shared_oos_with) if args.shared_oos_with else None
+    results, shared = cross_validate(args.nlu, args.config, args.folds, args.repeats, args.scales, oos_texts)
     print(f"{args.folds}-fold CV x {args.repeats} on {args.nlu}")
     print(f"{'scale':>6} {'in-scope acc':>12} {'oos rejection':>13} {'overall':>8}")
     for scale, scores in results.items():
         print(f"{scale:6.2f} {scores.in_scope_accuracy:12.3f} {scores.rejection:13.3f} {scores.accuracy:8.3f}"
               f"   ({scores.in_scope} in scope, {scores.out_of_scope} out of scope)")
+        if oos_texts is not None:
+            print(f"{'':6} oos rejection over the {len(oos_texts)} out-of-scope texts of {args.shared_oos_with}: "
+                  f"{shared[scale].rejection:.3f} ({shared[scale].out_of_scope} predictions)")
     return 0
 
 
