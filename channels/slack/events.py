@@ -18,6 +18,7 @@ VOICE_CLIP_SUBTYPE = "slack_audio"
 _LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]+)(?:\|([^>]+))?>")
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]+)?>")
 _SKIN_TONE = re.compile(r":skin-tone-([2-6]):")
+_SHORTCODE_WORD = re.compile(r"(?<!\S)((?::[a-z0-9_+'-]+:)+)([.,!?]*)(?!\S)")
 
 
 @dataclass(frozen=True)
@@ -136,10 +137,20 @@ def emoji_as_unicode(text: str) -> str:
     """Slack's emoji shortcodes (":+1:", ":pray:", ":+1::skin-tone-3:") as the emoji they show.
 
     Slack sends what the customer picked as a shortcode; the other channels send the emoji itself,
-    which is what the assistant reads. Custom workspace emoji stay as their shortcode.
+    which is what the assistant reads. Only a word made of shortcodes alone (punctuation after it
+    allowed) outside `code` is converted, so "ORD:100:5" or "status:ok:done" stay as typed; custom
+    workspace emoji stay as their shortcode.
     """
-    toned = _SKIN_TONE.sub(lambda match: chr(0x1F3F9 + int(match.group(1))), text)
-    return emoji.emojize(toned, language="alias")
+    pieces = text.split("`")
+    for index in range(0, len(pieces), 2):
+        pieces[index] = _SHORTCODE_WORD.sub(_emoji_word, pieces[index])
+    return "`".join(pieces)
+
+
+def _emoji_word(match: "re.Match[str]") -> str:
+    """One whitespace-delimited word of shortcodes as emoji, its trailing punctuation kept."""
+    toned = _SKIN_TONE.sub(lambda tone: chr(0x1F3F9 + int(tone.group(1))), match.group(1))
+    return emoji.emojize(toned, language="alias") + match.group(2)
 
 
 def _customer(team: str, channel: str, user: str, thread_ts: Optional[str]) -> Dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 
 from channels.runtime import ChannelRuntime
 from channels.slack import SlackInput, SlackSettings
+from channels.slack.events import emoji_as_unicode
 from tests.fakes import payloads
 from tests.fakes.rasa_app import ChannelServer, RecordingAgent
 from tests.fakes.slack_api import FakeSlackApi
@@ -68,6 +69,13 @@ def test_emoji_shortcodes_reach_rasa_as_the_emoji_the_customer_picked(slack_api,
         assert post_event(server, payloads.slack_message_event("Ev09", text=text)).status_code == 200
         message = server.agent.wait_for_messages(1)[0]
     assert message.text == "thanks \U0001F64F \U0001F44D\U0001F3FC at 10:30:00 :partyparrot:"
+
+
+@pytest.mark.parametrize(
+    "text", ["ORD:100:5", "ratio 1:100:1000", "status:ok:done", "user:id:42", "a:b:c", "`d = {1:o:2}`", "ok:+1:"]
+)
+def test_text_that_only_looks_like_shortcodes_is_left_as_typed(text):
+    assert emoji_as_unicode(text) == text
 
 
 def drain(server: ChannelServer) -> None:
