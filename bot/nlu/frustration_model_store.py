@@ -17,6 +17,13 @@ from bot.nlu.domain_gate import DomainGate
 from bot.nlu.frustration_model import FrustrationModel, RedditAnger, TextFeatures, WordFeatures
 
 MODEL_FILE = "frustration_model.npz"
+# Arrays of variants that were tried and not adopted (their code lives in bench/frustration_*_cv.py);
+# a model holding them would load here as a different model, so it is refused.
+RETIRED_PARTS = {"head_layers": "an embedding head", "reddit_embedding_weights": "a Reddit embedding step"}
+
+
+class UnsupportedFrustrationModel(ValueError):
+    """A saved model with parts this code no longer reads: retrain it (`python -m bot train --force`)."""
 
 
 def _vectorizer_arrays(prefix: str, vectorizer: TfidfVectorizer) -> Dict[str, np.ndarray]:
@@ -85,6 +92,12 @@ def save_model(model: FrustrationModel, directory: Path) -> None:
 def load_model(directory: Path) -> FrustrationModel:
     """Read a model written by `save_model`, without allowing pickled objects."""
     with np.load(directory / MODEL_FILE, allow_pickle=False) as saved:
+        retired = [name for array, name in RETIRED_PARTS.items() if array in saved.files]
+        if retired:
+            raise UnsupportedFrustrationModel(
+                f"{directory / MODEL_FILE} has {' and '.join(retired)}, which this code no longer reads; "
+                "retrain the model (python -m bot train --force)."
+            )
         reddit_features = WordFeatures()
         _restore_vectorizer(reddit_features.words, saved, "reddit_words")
         reddit_cut = float(saved["reddit_cut"]) if "reddit_cut" in saved.files else 0.0

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bot.nlu.frustration_model import TrainingOptions, budget_threshold, fit
-from bot.nlu.frustration_model_store import load_model, save_model
+from bot.nlu.frustration_model_store import MODEL_FILE, UnsupportedFrustrationModel, load_model, save_model
 from tests.frustration_corpora import hashed_unit_vectors, worded_corpus
 
 
@@ -60,3 +60,15 @@ def test_a_model_with_a_gate_scores_the_same_after_loading_and_one_text_at_a_tim
     assert loaded.scores(texts, vectors) == pytest.approx(model.scores(texts, vectors))
     one_by_one = [loaded.score_with_signals(text, vector)[0] for text, vector in zip(texts, vectors)]
     assert one_by_one == pytest.approx(model.scores(texts, vectors))
+
+
+@pytest.mark.parametrize("retired", ["head_layers", "reddit_embedding_weights"])
+def test_a_saved_model_with_a_retired_variants_parts_is_refused_not_loaded_as_another(tmp_path: Path, retired: str) -> None:
+    model = fit(worded_corpus(7), TrainingOptions(gate_sample=0, folds=3), embed=hashed_unit_vectors).model
+    save_model(model, tmp_path)
+    with np.load(tmp_path / MODEL_FILE, allow_pickle=False) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    np.savez_compressed(tmp_path / MODEL_FILE, **arrays, **{retired: np.asarray(1)})
+
+    with pytest.raises(UnsupportedFrustrationModel, match="retrain the model"):
+        load_model(tmp_path)
