@@ -73,7 +73,7 @@ def from_event(body: Dict[str, Any], bot_user_id: Optional[str]) -> Optional[Sla
         return None
     team = str(body.get("team_id") or "")
     sender_id = sender_id_for(team, channel, user)
-    text = customer_text(str(event.get("text") or ""), bot_user_id)
+    text = customer_text(str(event.get("text") or ""), bot_user_id, emoji_in_blocks(event.get("blocks")))
     thread_ts = event.get("thread_ts")
     message_id = f"{CHANNEL}:{body.get('event_id', event.get('ts', ''))}"
     metadata = _customer(team, channel, user, thread_ts)
@@ -123,33 +123,61 @@ def from_button(body: Dict[str, Any]) -> Optional[SlackInbound]:
     return SlackInbound(message, sender_id, thread_ts)
 
 
-def customer_text(text: str, bot_user_id: Optional[str]) -> str:
+def customer_text(text: str, bot_user_id: Optional[str], block_emoji: Optional[Dict[str, str]] = None) -> str:
     """Slack's markup undone: the bot's own mention removed, links, escapes and emoji made plain."""
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]+)?>", " ", text)
     text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
     text = _MENTION.sub(lambda m: f"@{m.group(1)}", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(emoji_as_unicode(text).split())
+    return " ".join(emoji_as_unicode(text, block_emoji).split())
 
 
-def emoji_as_unicode(text: str) -> str:
+def emoji_in_blocks(blocks: Any) -> Dict[str, str]:
+    """Shortcode -> emoji, from the rich-text emoji elements Slack sends beside the text.
+
+    Each element names the emoji as the text writes it ("wave::skin-tone-2") and, for a standard
+    emoji, gives its code points ("1f44b-1f3fc"); that covers names the alias table lacks, such as
+    Slack's hyphenated ones (":woman-facepalming:").
+    """
+    found: Dict[str, str] = {}
+    stack = list(blocks) if isinstance(blocks, list) else []
+    while stack:
+        element = stack.pop()
+        if not isinstance(element, dict):
+            continue
+        stack.extend(element.get("elements") or [])
+        name, points = element.get("name"), element.get("unicode")
+        if element.get("type") == "emoji" and isinstance(name, str) and isinstance(points, str):
+            try:
+                found[f":{name}:"] = "".join(chr(int(point, 16)) for point in points.split("-"))
+            except ValueError:
+                continue
+    return found
+
+
+def emoji_as_unicode(text: str, block_emoji: Optional[Dict[str, str]] = None) -> str:
     """Slack's emoji shortcodes (":+1:", ":pray:", ":+1::skin-tone-3:") as the emoji they show.
 
     Slack sends what the customer picked as a shortcode; the other channels send the emoji itself,
-    which is what the assistant reads. Only a word made of shortcodes alone (punctuation after it
-    allowed) outside `code` is converted, so "ORD:100:5" or "status:ok:done" stay as typed; custom
-    workspace emoji stay as their shortcode.
+    which is what the assistant reads. The code points of the message's own emoji elements
+    (`emoji_in_blocks`) come first, then the `emoji` package's alias table. Only a word made of
+    shortcodes alone (punctuation after it allowed) outside `code` is converted, so "ORD:100:5" or
+    "status:ok:done" stay as typed; custom workspace emoji stay as their shortcode.
     """
+    known = block_emoji or {}
     pieces = text.split("`")
     for index in range(0, len(pieces), 2):
-        pieces[index] = _SHORTCODE_WORD.sub(_emoji_word, pieces[index])
+        pieces[index] = _SHORTCODE_WORD.sub(lambda match: _emoji_word(match, known), pieces[index])
     return "`".join(pieces)
 
 
-def _emoji_word(match: "re.Match[str]") -> str:
+def _emoji_word(match: "re.Match[str]", known: Dict[str, str]) -> str:
     """One whitespace-delimited word of shortcodes as emoji, its trailing punctuation kept."""
-    toned = _SKIN_TONE.sub(lambda tone: chr(0x1F3F9 + int(tone.group(1))), match.group(1))
+    word = match.group(1)
+    for shortcode in sorted(known, key=len, reverse=True):
+        word = word.replace(shortcode, known[shortcode])
+    toned = _SKIN_TONE.sub(lambda tone: chr(0x1F3F9 + int(tone.group(1))), word)
     return emoji.emojize(toned, language="alias") + match.group(2)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from channels.runtime import ChannelRuntime
 from channels.slack import SlackInput, SlackSettings
-from channels.slack.events import emoji_as_unicode
+from channels.slack.events import emoji_as_unicode, emoji_in_blocks
 from tests.fakes import payloads
 from tests.fakes.rasa_app import ChannelServer, RecordingAgent
 from tests.fakes.slack_api import FakeSlackApi
@@ -64,11 +64,28 @@ def test_direct_message_reaches_rasa_and_reply_posts_to_the_dm(slack_api, channe
 
 def test_emoji_shortcodes_reach_rasa_as_the_emoji_the_customer_picked(slack_api, channel_env):
     """Slack sends ":+1:" where Telegram and SMS send 👍; the assistant reads the emoji itself."""
-    text = "thanks :pray: :+1::skin-tone-3: at 10:30:00 :partyparrot:"
+    text = "thanks :pray: :+1::skin-tone-3: at 10:30:00 :partyparrot: :woman-facepalming:"
+    blocks = [{"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
+        {"type": "text", "text": "thanks "},
+        {"type": "emoji", "name": "pray", "unicode": "1f64f"},
+        {"type": "emoji", "name": "woman-facepalming", "unicode": "1f926-200d-2640-fe0f"},
+        {"type": "emoji", "name": "partyparrot"},
+    ]}]}]
     with ChannelServer([make_channel(slack_api, channel_env)]) as server:
-        assert post_event(server, payloads.slack_message_event("Ev09", text=text)).status_code == 200
+        event = payloads.slack_message_event("Ev09", text=text, blocks=blocks)
+        assert post_event(server, event).status_code == 200
         message = server.agent.wait_for_messages(1)[0]
-    assert message.text == "thanks \U0001F64F \U0001F44D\U0001F3FC at 10:30:00 :partyparrot:"
+    assert message.text == (
+        "thanks \U0001F64F \U0001F44D\U0001F3FC at 10:30:00 :partyparrot: \U0001F926\u200d\u2640\ufe0f"
+    )
+
+
+@pytest.mark.parametrize(
+    "blocks", [None, "x", [1, None, {"elements": "no"}], [{"type": "emoji", "name": "a", "unicode": "zz"}],
+               [{"type": "emoji", "name": 3, "unicode": "1f64f"}]]
+)
+def test_odd_rich_text_blocks_give_no_emoji_and_no_error(blocks):
+    assert emoji_in_blocks(blocks) == {}
 
 
 @pytest.mark.parametrize(
