@@ -62,7 +62,8 @@ def words_for_emoji(text: str) -> str:
     """
     if not _MAYBE_EMOJI.search(text):
         return text
-    return " ".join(emoji.replace_emoji(text, replace=_read).split())
+    read = emoji.replace_emoji(text, replace=_read)
+    return text if read == text else " ".join(read.split())
 
 
 def _read(sequence: str, _data: Dict[str, str]) -> str:
