@@ -65,7 +65,14 @@ class ActionRecordNps(ServiceAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        """Parse the score; ask again in plain words when it isn't a 0-10 number."""
+        """Parse the score; ask again in plain words when it isn't a 0-10 number.
+
+        A bare number nobody asked for ("1" as a first message) is not an NPS answer: recording it
+        would put a detractor in the leads' NPS, so the bot says it did not get it instead.
+        """
+        if not tracker.get_slot("nps_asked"):
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return []
         score = parse_nps_score(tracker.latest_message.get("text") or "")
         if score is None:
             dispatcher.utter_message(

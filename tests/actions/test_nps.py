@@ -22,9 +22,11 @@ def ask(services: Services, domain: Dict[str, Any], sender_id: str = "customer-1
     return run_action(ActionAskNps(services), tracker, domain)
 
 
-def answer(services: Services, domain: Dict[str, Any], text: str, sender_id: str = "customer-1") -> ActionOutcome:
+def answer(
+    services: Services, domain: Dict[str, Any], text: str, sender_id: str = "customer-1", nps_asked: bool = True
+) -> ActionOutcome:
     """Run `action_record_nps` on the customer's answer `text`."""
-    tracker = tracker_for_message(text, "nps_score", sender_id=sender_id, slots={"nps_asked": True}, channel="sms")
+    tracker = tracker_for_message(text, "nps_score", sender_id=sender_id, slots={"nps_asked": nps_asked}, channel="sms")
     return run_action(ActionRecordNps(services), tracker, domain)
 
 
@@ -107,6 +109,17 @@ def test_anything_but_a_single_0_to_10_score_is_asked_again_and_not_stored(
     outcome = answer(services, domain_dict, text)
 
     assert outcome.texts == [REJECTION]
+    assert outcome.events == []
+    assert scores_for_conversation(engine, "customer-1") == []
+
+
+@pytest.mark.parametrize("text", ["1", "9", "1️⃣"])
+def test_a_number_nobody_asked_for_is_not_an_nps_answer(
+    services: Services, domain_dict: Dict[str, Any], engine: Engine, text: str
+) -> None:
+    outcome = answer(services, domain_dict, text, nps_asked=False)
+
+    assert outcome.responses == ["utter_please_rephrase"]
     assert outcome.events == []
     assert scores_for_conversation(engine, "customer-1") == []
 
