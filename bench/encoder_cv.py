@@ -234,14 +234,12 @@ def cross_validate(
 
 def out_of_scope_texts_of(revision: str) -> Set[str]:
     """The out_of_scope examples in `revision`'s data/nlu/out_of_scope.yml (git show; the work tree untouched)."""
-    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
     shown = subprocess.run(["git", "-C", str(REPO_ROOT), "show", f"{revision}:data/nlu/out_of_scope.yml"],
                            check=True, capture_output=True, text=True).stdout
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "out_of_scope.yml"
-        path.write_text(shown, encoding="utf-8")
-        return {m.get("text") for m in load_data(str(path)).intent_examples if m.get("intent") == OUT_OF_SCOPE}
+    examples = RasaYAMLReader().reads(shown).intent_examples
+    return {m.get("text") for m in examples if m.get("intent") == OUT_OF_SCOPE}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import emoji
 
@@ -165,18 +165,18 @@ def emoji_as_unicode(text: str, block_emoji: Optional[Dict[str, str]] = None) ->
     shortcodes alone (punctuation after it allowed) outside `code` is converted, so "ORD:100:5" or
     "status:ok:done" stay as typed; custom workspace emoji stay as their shortcode.
     """
-    known = block_emoji or {}
+    known = sorted((block_emoji or {}).items(), key=lambda item: len(item[0]), reverse=True)
     pieces = text.split("`")
     for index in range(0, len(pieces), 2):
         pieces[index] = _SHORTCODE_WORD.sub(lambda match: _emoji_word(match, known), pieces[index])
     return "`".join(pieces)
 
 
-def _emoji_word(match: "re.Match[str]", known: Dict[str, str]) -> str:
-    """One whitespace-delimited word of shortcodes as emoji, its trailing punctuation kept."""
+def _emoji_word(match: "re.Match[str]", known: List[Tuple[str, str]]) -> str:
+    """One whitespace-delimited word of shortcodes as emoji (`known` longest shortcode first), its punctuation kept."""
     word = match.group(1)
-    for shortcode in sorted(known, key=len, reverse=True):
-        word = word.replace(shortcode, known[shortcode])
+    for shortcode, characters in known:
+        word = word.replace(shortcode, characters)
     toned = _SKIN_TONE.sub(lambda tone: chr(0x1F3F9 + int(tone.group(1))), word)
     return emoji.emojize(toned, language="alias") + match.group(2)
 
