@@ -12,9 +12,10 @@ when it is loaded, since requirements.txt carries no hashes (pip would then dema
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -25,6 +26,10 @@ EMBEDDING_DIMENSIONS = 384
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_FILE = Path(__file__).with_name("minilm") / "tokenizer.json"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
+
+# (text, its row) encoded ahead on another thread for the parse running in this context
+# (bot/server/encode_ahead.py); `encode` takes that row instead of encoding the text again.
+ENCODED_AHEAD: ContextVar[Optional[Tuple[str, np.ndarray]]] = ContextVar("encoded_ahead", default=None)
 
 
 class ModelFileMismatch(RuntimeError):
@@ -86,10 +91,15 @@ class SentenceEncoder:
         Each text is run alone: the int8 network quantizes a run's activations together, so a text
         batched with others would come out slightly different (cosine about 0.99) from the same text
         served alone, and training must see what serving sees. On one thread batches saved only
-        about a quarter of the time (docs/nlu_encoder.md).
+        about a quarter of the time (docs/nlu_encoder.md). A text whose row this context holds in
+        `ENCODED_AHEAD` gets that row.
         """
         vectors = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
+        ahead = ENCODED_AHEAD.get()
         for index, text in enumerate(texts):
+            if ahead is not None and text == ahead[0]:
+                vectors[index] = ahead[1]
+                continue
             readable = words_for_emoji(text) if text else ""
             if readable.strip():
                 vectors[index] = self._encode_one(readable)
@@ -110,3 +120,8 @@ class SentenceEncoder:
 def shared_encoder() -> SentenceEncoder:
     """The process's one encoder, loaded on first use (the session holds weights only, no message data)."""
     return SentenceEncoder(model_file())
+
+
+def loaded_encoder() -> Optional[SentenceEncoder]:
+    """The process's encoder if something loaded it already (a model with the MiniLM featurizer), else None."""
+    return shared_encoder() if shared_encoder.cache_info().currsize else None

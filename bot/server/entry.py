@@ -62,10 +62,12 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import direct_action_calls
         from bot.server import frozen_startup_heap
         from bot.server import graph_runner
+        from bot.server import encode_ahead
 
         action_answer_check.install()
         direct_action_calls.install()
         graph_runner.install()
+        encode_ahead.install()
         install_prediction_patches()
         concurrent_table_creation.install()
         frozen_startup_heap.install()

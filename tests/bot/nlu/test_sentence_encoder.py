@@ -11,6 +11,7 @@ import pytest
 from bot.nlu.emoji_words import EMOJI_WORDS_VERSION
 from bot.nlu.sentence_encoder import (
     EMBEDDING_DIMENSIONS,
+    ENCODED_AHEAD,
     ModelFileMismatch,
     SentenceEncoder,
     model_file,
@@ -50,6 +51,19 @@ def test_a_text_gets_the_same_row_whatever_it_is_encoded_with() -> None:
     together = encoder.encode(texts)
     alone = np.vstack([encoder.encode([text]) for text in texts])
     np.testing.assert_array_equal(together, alone)
+
+
+def test_a_row_encoded_ahead_is_taken_for_its_own_text_only() -> None:
+    encoder = shared_encoder()
+    marked = np.full(EMBEDDING_DIMENSIONS, 0.5, dtype=np.float32)
+    token = ENCODED_AHEAD.set(("where is my parcel", marked))
+    try:
+        ahead, other = encoder.encode(["where is my parcel", "hi"])
+    finally:
+        ENCODED_AHEAD.reset(token)
+    np.testing.assert_array_equal(ahead, marked)
+    np.testing.assert_array_equal(other, encoder.encode(["hi"])[0])
+    assert not np.array_equal(encoder.encode(["where is my parcel"])[0], marked)
 
 
 def test_emoji_are_read_as_the_words_they_stand_for() -> None:

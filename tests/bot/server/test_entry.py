@@ -13,13 +13,15 @@ import rasa.core.processor
 import rasa.core.run
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 
 from bot.server import answer_check as action_answer_check
 from bot.server.blas_threads import THREADS_VARIABLE
-from bot.server import debug_log_copies, dialogue_states, empty_domain, event_types, frozen_startup_heap, rule_lookup
+from bot.server import debug_log_copies, dialogue_states, empty_domain, encode_ahead, event_types, frozen_startup_heap, rule_lookup
 from bot.server.entry import main
 
 VALID_ANSWER: Dict[str, Any] = {
@@ -55,6 +57,9 @@ def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(debug_log_copies, "_originals", {})
     monkeypatch.setattr(rasa.core.run, "load_agent_on_start", rasa.core.run.load_agent_on_start)
     monkeypatch.setattr(frozen_startup_heap, "_rasa_load_agent_on_start", None)
+    monkeypatch.setattr(Agent, "handle_message", Agent.__dict__["handle_message"])
+    monkeypatch.setattr(MessageProcessor, "parse_message", MessageProcessor.__dict__["parse_message"])
+    monkeypatch.setattr(MessageProcessor, encode_ahead._INSTALLED, False, raising=False)
     return original
 
 
@@ -74,6 +79,7 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     assert Domain.is_empty is empty_domain.is_empty
     assert Domain.states_for_tracker_history is dialogue_states.states_for_tracker_history
     assert RulePolicy._get_possible_keys is rule_lookup.possible_rule_keys
+    assert getattr(MessageProcessor, encode_ahead._INSTALLED) is True
     assert isinstance(rasa.core.processor.copy, debug_log_copies.DebugLogCopy)
     assert frozen_startup_heap._rasa_load_agent_on_start is not None
 

@@ -1,0 +1,121 @@
+"""`bot.server.encode_ahead`: each message's text is encoded once, on the encoder thread, and the
+parses and replies are the ones Rasa makes without it, one conversation or several at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+import pytest
+from rasa.core.agent import Agent, load_agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.processor import MessageProcessor
+
+from bot.launcher.processes import train
+from bot.nlu.sentence_encoder import ENCODED_AHEAD, SentenceEncoder
+from bot.server import encode_ahead
+from bot.settings import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+CONVERSATIONS = [
+    ["hi", "where is my order #55213?", "thanks"],
+    ["my blender doesn't work", "I want a refund"],
+    ["this is useless, get me a human NOW", "hello??"],
+    ["what is your return policy?", "😡", "bye"],
+]
+Turn = Tuple[List[Dict[str, Any]], Dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def model() -> Path:
+    """The project's model (Rasa skips training when data and config are unchanged)."""
+    return train(REPO_ROOT / "models")
+
+
+@pytest.fixture
+def encodings(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[str, str]]:
+    """(thread name, text) of every text the encoder's network runs from now on."""
+    seen: List[Tuple[str, str]] = []
+    network = SentenceEncoder._encode_one
+
+    def recorded(self: SentenceEncoder, text: str) -> np.ndarray:
+        seen.append((threading.current_thread().name, text))
+        return network(self, text)
+
+    monkeypatch.setattr(SentenceEncoder, "_encode_one", recorded)
+    return seen
+
+
+@pytest.fixture
+def rasa_s_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa's `handle_message` and `parse_message` back after the test, whatever it installs."""
+    monkeypatch.setattr(Agent, "handle_message", Agent.__dict__["handle_message"])
+    monkeypatch.setattr(MessageProcessor, "parse_message", MessageProcessor.__dict__["parse_message"])
+    monkeypatch.setattr(MessageProcessor, encode_ahead._INSTALLED, False, raising=False)
+
+
+async def converse(agent: Agent, texts: List[str], sender: str) -> List[Turn]:
+    """Each turn's replies and parse data (without the conversation's and the message's ids)."""
+    turns: List[Turn] = []
+    for text in texts:
+        channel = CollectingOutputChannel()
+        await agent.handle_message(UserMessage(text, channel, sender_id=sender, message_id="same"))
+        tracker = await agent.tracker_store.retrieve(sender)
+        replies = [{key: value for key, value in reply.items() if key != "recipient_id"} for reply in channel.messages]
+        turns.append((replies, tracker.latest_message.parse_data))
+    return turns
+
+
+async def one_at_a_time_then_together(model: Path, install: bool) -> Tuple[List[List[Turn]], List[List[Turn]]]:
+    """The conversations one after the other, then all at once (after `install()` if asked)."""
+    agent = await load_agent(model_path=str(model))
+    if install:
+        encode_ahead.install()
+        encode_ahead.install()
+    alone = [await converse(agent, texts, f"alone-{number}") for number, texts in enumerate(CONVERSATIONS)]
+    together = await asyncio.gather(*(converse(agent, texts, f"together-{number}") for number, texts in enumerate(CONVERSATIONS)))
+    return alone, list(together)
+
+
+def test_without_it_rasa_encodes_every_text_on_the_event_loop(
+    model: Path, rasa_s_own: None, encodings: List[Tuple[str, str]]
+) -> None:
+    alone, together = asyncio.run(one_at_a_time_then_together(model, install=False))
+
+    assert together == alone
+    assert {name for name, _ in encodings} == {threading.main_thread().name}
+    assert len(encodings) == 2 * sum(map(len, CONVERSATIONS))
+
+
+def test_each_text_is_encoded_once_on_the_encoder_thread_and_nothing_else_changes(
+    model: Path, rasa_s_own: None, encodings: List[Tuple[str, str]]
+) -> None:
+    alone, together = asyncio.run(one_at_a_time_then_together(model, install=False))
+    encodings.clear()
+    alone_ahead, together_ahead = asyncio.run(one_at_a_time_then_together(model, install=True))
+
+    assert alone_ahead == alone and together_ahead == together == alone
+    assert all(name.startswith("encode-ahead") for name, _ in encodings)
+    texts = [text for conversation in CONVERSATIONS for text in conversation]
+    one_at_a_time = [text for _, text in encodings[: len(texts)]]
+    assert one_at_a_time == [text if text != "😡" else "angry" for text in texts]
+    assert sorted(text for _, text in encodings[len(texts) :]) == sorted(one_at_a_time)
+    assert ENCODED_AHEAD.get() is None
+
+
+def test_a_parse_without_a_message_being_handled_encodes_on_the_loop(
+    model: Path, rasa_s_own: None, encodings: List[Tuple[str, str]]
+) -> None:
+    async def parse() -> Dict[str, Any]:
+        agent = await load_agent(model_path=str(model))
+        encode_ahead.install()
+        return await agent.parse_message("where is my parcel")
+
+    parsed = asyncio.run(parse())
+
+    assert parsed["text"] == "where is my parcel"
+    assert encodings == [(threading.main_thread().name, "where is my parcel")]
