@@ -120,8 +120,3 @@ class SentenceEncoder:
 def shared_encoder() -> SentenceEncoder:
     """The process's one encoder, loaded on first use (the session holds weights only, no message data)."""
     return SentenceEncoder(model_file())
-
-
-def loaded_encoder() -> Optional[SentenceEncoder]:
-    """The process's encoder if something loaded it already (a model with the MiniLM featurizer), else None."""
-    return shared_encoder() if shared_encoder.cache_info().currsize else None

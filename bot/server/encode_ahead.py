@@ -1,54 +1,65 @@
-"""A message's sentence encoding starts on its own thread as soon as the message arrives.
+"""A message's sentence encoding starts on its own thread as soon as its turn starts.
 
 The sentence encoder is the biggest piece of a turn (about 2 ms of 7), and its ONNX run releases
-the GIL. `install()` has Rasa's `Agent.handle_message` start encoding the text on
-`ENCODER_THREAD` before it takes the conversation's lock and reads its tracker, and the parse
-then waits for that vector (`bot.nlu.sentence_encoder.ENCODED_AHEAD`) instead of encoding on the
-event loop. So the encoding overlaps the lock and the tracker read of its own turn, and under
-load the other conversations' policies, tracker store and channels, on the second core. The
-vector is the one the parse would have made itself (same encoder, same text, one text per run).
+the GIL. `install()` has Rasa's `MessageProcessor.handle_message`, which runs once the
+conversation's lock is held, start encoding the text on `ENCODER_THREAD` before it reads the
+conversation's tracker; the parse then waits for that vector (`bot.nlu.sentence_encoder.ENCODED_AHEAD`)
+instead of encoding on the event loop. So the encoding overlaps the tracker read of its own turn
+and, under load, the other conversations' policies, tracker store and channels, on the second
+core. Started under the lock, a conversation has at most one encoding queued, so a customer
+sending a burst does not hold up the others. The vector is the one the parse would have made
+itself (same encoder, same text, one text per run). Models without the MiniLM featurizer, and
+processors with an HTTP interpreter, are left as Rasa runs them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 import numpy as np
-from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.nlu.sentence_encoder import ENCODED_AHEAD, loaded_encoder
+from bot.nlu.minilm_featurizer import MiniLMFeaturizer
+from bot.nlu.sentence_encoder import ENCODED_AHEAD, shared_encoder
 
 _INSTALLED = "brightway_encode_ahead"
 ENCODER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-ahead")
 # (text, its encoding under way) for the message this task is handling
 _ENCODING: ContextVar[Optional[Tuple[str, "asyncio.Future[np.ndarray]"]]] = ContextVar("encoding", default=None)
+_USES_ENCODER: "weakref.WeakKeyDictionary[MessageProcessor, bool]" = weakref.WeakKeyDictionary()
+
+
+def uses_sentence_encoder(processor: MessageProcessor) -> bool:
+    """Whether the processor's model has a MiniLM featurizer node (answer kept per processor)."""
+    if processor not in _USES_ENCODER:
+        nodes = processor.model_metadata.predict_schema.nodes.values()
+        _USES_ENCODER[processor] = any(issubclass(node.uses, MiniLMFeaturizer) for node in nodes)
+    return _USES_ENCODER[processor]
 
 
 def starting_encoding(handle_message: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    """`Agent.handle_message` that first starts encoding the text on `ENCODER_THREAD` (when the
-    model uses the sentence encoder and the message has text to parse)."""
+    """`MessageProcessor.handle_message` that first starts encoding the text on `ENCODER_THREAD`
+    when the message has text to parse and the model's NLU pipeline encodes it."""
 
     @functools.wraps(handle_message)
-    async def handle(self: Agent, message: UserMessage) -> Any:
-        encoder = loaded_encoder()
-        if encoder is None or not message.text or message.parse_data:
+    async def handle(self: MessageProcessor, message: UserMessage) -> Any:
+        if not message.text or message.parse_data or self.http_interpreter or not uses_sentence_encoder(self):
             return await handle_message(self, message)
-        encoding = asyncio.get_running_loop().run_in_executor(ENCODER_THREAD, encoder.encode, [message.text])
+        encoding = asyncio.get_running_loop().run_in_executor(ENCODER_THREAD, shared_encoder().encode, [message.text])
         encoding.add_done_callback(_retrieve_failure)
         token = _ENCODING.set((message.text, encoding))
         try:
             return await handle_message(self, message)
         finally:
             _ENCODING.reset(token)
-            if not encoding.done():
-                encoding.cancel()
+            encoding.cancel()
 
     return handle
 
@@ -60,8 +71,8 @@ def _retrieve_failure(encoding: "asyncio.Future[np.ndarray]") -> None:
 
 
 def using_encoding(parse_message: Callable[..., Awaitable[Dict[Text, Any]]]) -> Callable[..., Awaitable[Dict[Text, Any]]]:
-    """`MessageProcessor.parse_message` that waits for the text's encoding started on arrival and
-    parses with it; Rasa's own when none was started for this text."""
+    """`MessageProcessor.parse_message` that waits for the text's encoding started with its turn
+    and parses with it; Rasa's own when none was started for this text."""
 
     @functools.wraps(parse_message)
     async def parse(
@@ -71,7 +82,7 @@ def using_encoding(parse_message: Callable[..., Awaitable[Dict[Text, Any]]]) -> 
         only_output_properties: bool = True,
     ) -> Dict[Text, Any]:
         started = _ENCODING.get()
-        if started is None or started[0] != message.text or self.http_interpreter:
+        if started is None or started[0] != message.text or started[1].cancelled():
             return await parse_message(self, message, tracker, only_output_properties)
         vectors = await started[1]
         token = ENCODED_AHEAD.set((message.text, vectors[0]))
@@ -84,9 +95,9 @@ def using_encoding(parse_message: Callable[..., Awaitable[Dict[Text, Any]]]) -> 
 
 
 def install() -> None:
-    """Make Rasa start each message's encoding on arrival and parse with it (idempotent)."""
+    """Make Rasa start each turn's encoding on the thread and parse with it (idempotent)."""
     if getattr(MessageProcessor, _INSTALLED, False):
         return
-    Agent.handle_message = starting_encoding(Agent.handle_message)  # type: ignore[method-assign]
+    MessageProcessor.handle_message = starting_encoding(MessageProcessor.handle_message)  # type: ignore[method-assign]
     MessageProcessor.parse_message = using_encoding(MessageProcessor.parse_message)  # type: ignore[method-assign]
     setattr(MessageProcessor, _INSTALLED, True)

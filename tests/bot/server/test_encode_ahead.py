@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Dict, List, Tuple
 
 import numpy as np
@@ -13,6 +14,8 @@ import pytest
 from rasa.core.agent import Agent, load_agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.engine.graph import GraphSchema, SchemaNode
+from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
 
 from bot.launcher.processes import train
 from bot.nlu.sentence_encoder import ENCODED_AHEAD, SentenceEncoder
@@ -53,7 +56,7 @@ def encodings(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[str, str]]:
 @pytest.fixture
 def rasa_s_own(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rasa's `handle_message` and `parse_message` back after the test, whatever it installs."""
-    monkeypatch.setattr(Agent, "handle_message", Agent.__dict__["handle_message"])
+    monkeypatch.setattr(MessageProcessor, "handle_message", MessageProcessor.__dict__["handle_message"])
     monkeypatch.setattr(MessageProcessor, "parse_message", MessageProcessor.__dict__["parse_message"])
     monkeypatch.setattr(MessageProcessor, encode_ahead._INSTALLED, False, raising=False)
 
@@ -119,3 +122,41 @@ def test_a_parse_without_a_message_being_handled_encodes_on_the_loop(
 
     assert parsed["text"] == "where is my parcel"
     assert encodings == [(threading.main_thread().name, "where is my parcel")]
+
+
+def test_a_message_waiting_for_its_conversation_s_lock_is_not_encoded_yet(
+    model: Path, rasa_s_own: None, encodings: List[Tuple[str, str]]
+) -> None:
+    """One encoding queued per conversation at most: a burst from one customer cannot hold up the others."""
+
+    async def wait_for_the_lock() -> List[Tuple[str, str]]:
+        agent = await load_agent(model_path=str(model))
+        encode_ahead.install()
+        async with agent.lock_store.lock("busy"):
+            waiting = asyncio.create_task(agent.handle_message(UserMessage("where is my parcel", sender_id="busy")))
+            await asyncio.sleep(0.2)
+            before_the_lock = list(encodings)
+        await waiting
+        return before_the_lock
+
+    assert asyncio.run(wait_for_the_lock()) == []
+    assert [text for _, text in encodings] == ["where is my parcel"]
+    assert encodings[0][0].startswith("encode-ahead")
+
+
+class StandInProcessor:
+    """Just what `uses_sentence_encoder` reads of Rasa's processor: the model's prediction graph."""
+
+    def __init__(self, schema: GraphSchema) -> None:
+        """A processor whose model predicts with `schema`."""
+        self.model_metadata = SimpleNamespace(predict_schema=schema)
+
+
+def test_only_models_with_the_minilm_featurizer_encode_ahead(model: Path) -> None:
+    agent = asyncio.run(load_agent(model_path=str(model)))
+    regex_only = GraphSchema(
+        {"featurizer": SchemaNode(needs={}, uses=RegexFeaturizer, constructor_name="load", fn="process", config={})}
+    )
+
+    assert encode_ahead.uses_sentence_encoder(agent.processor)
+    assert not encode_ahead.uses_sentence_encoder(StandInProcessor(regex_only))  # type: ignore[arg-type]

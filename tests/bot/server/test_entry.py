@@ -13,7 +13,6 @@ import rasa.core.processor
 import rasa.core.run
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
-from rasa.core.agent import Agent
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
@@ -57,7 +56,7 @@ def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(debug_log_copies, "_originals", {})
     monkeypatch.setattr(rasa.core.run, "load_agent_on_start", rasa.core.run.load_agent_on_start)
     monkeypatch.setattr(frozen_startup_heap, "_rasa_load_agent_on_start", None)
-    monkeypatch.setattr(Agent, "handle_message", Agent.__dict__["handle_message"])
+    monkeypatch.setattr(MessageProcessor, "handle_message", MessageProcessor.__dict__["handle_message"])
     monkeypatch.setattr(MessageProcessor, "parse_message", MessageProcessor.__dict__["parse_message"])
     monkeypatch.setattr(MessageProcessor, encode_ahead._INSTALLED, False, raising=False)
     return original
@@ -67,6 +66,7 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     monkeypatch.setattr(sys, "argv", list(sys.argv))
     calls: List[Any] = []
     previous = logging.getLogRecordFactory()
+    rasa_processor = {name: MessageProcessor.__dict__[name] for name in ("handle_message", "parse_message")}
     try:
         code = main(["-m", "rasa", "run", "--port", "5005"], run_module=lambda *a, **k: calls.append((a, k)))
         assert getattr(logging.getLogRecordFactory(), "brightway_privacy", False)
@@ -79,7 +79,8 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     assert Domain.is_empty is empty_domain.is_empty
     assert Domain.states_for_tracker_history is dialogue_states.states_for_tracker_history
     assert RulePolicy._get_possible_keys is rule_lookup.possible_rule_keys
-    assert getattr(MessageProcessor, encode_ahead._INSTALLED) is True
+    assert MessageProcessor.handle_message.__wrapped__ is rasa_processor["handle_message"]  # type: ignore[attr-defined]
+    assert MessageProcessor.parse_message.__wrapped__ is rasa_processor["parse_message"]  # type: ignore[attr-defined]
     assert isinstance(rasa.core.processor.copy, debug_log_copies.DebugLogCopy)
     assert frozen_startup_heap._rasa_load_agent_on_start is not None
 
