@@ -160,3 +160,21 @@ def test_only_models_with_the_minilm_featurizer_encode_ahead(model: Path) -> Non
 
     assert encode_ahead.uses_sentence_encoder(agent.processor)
     assert not encode_ahead.uses_sentence_encoder(StandInProcessor(regex_only))  # type: ignore[arg-type]
+
+
+def test_a_message_that_comes_parsed_is_not_encoded(model: Path, rasa_s_own: None, encodings: List[Tuple[str, str]]) -> None:
+    """A message with its parse data (an intent trigger, a button payload Rasa was handed parsed)
+    needs no encoding: none is started for nothing."""
+    parsed = {"intent": {"name": "greet", "confidence": 1.0}, "entities": [], "text": "hello there"}
+
+    async def handle() -> List[Dict[str, Any]]:
+        agent = await load_agent(model_path=str(model))
+        encode_ahead.install()
+        channel = CollectingOutputChannel()
+        await agent.handle_message(UserMessage("hello there", channel, sender_id="parsed", parse_data=parsed))
+        return channel.messages
+
+    replies = asyncio.run(handle())
+
+    assert replies and "Hi" in replies[0]["text"]
+    assert encodings == []
