@@ -60,9 +60,9 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import answer_check as action_answer_check
         from bot.server import concurrent_table_creation
         from bot.server import direct_action_calls
+        from bot.server import encode_ahead
         from bot.server import frozen_startup_heap
         from bot.server import graph_runner
-        from bot.server import encode_ahead
 
         action_answer_check.install()
         direct_action_calls.install()
