@@ -16,8 +16,9 @@ when debug lines are written (`bot.server.debug_log_copies`), jax and h5py, whic
 import for nothing Rasa uses, stay out (`bot.server.unused_libraries`), `rasa run` does its
 matrix products on one BLAS thread (`bot.server.blas_threads`), and Rasa's "could not create
 tables" when two instances start together is logged as the note it is
-(`bot.server.concurrent_table_creation`), and the loaded model is frozen out of the garbage
-collector's full collections (`bot.server.frozen_startup_heap`).
+(`bot.server.concurrent_table_creation`), each conversation's tracker stays in memory between its
+turns while the database holds nothing newer (`bot.server.kept_trackers`), and the loaded model is
+frozen out of the garbage collector's full collections (`bot.server.frozen_startup_heap`).
 """
 
 from __future__ import annotations
@@ -63,11 +64,13 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import encode_ahead
         from bot.server import frozen_startup_heap
         from bot.server import graph_runner
+        from bot.server import kept_trackers
 
         action_answer_check.install()
         direct_action_calls.install()
         graph_runner.install()
         encode_ahead.install()
+        kept_trackers.install()
         install_prediction_patches()
         concurrent_table_creation.install()
         frozen_startup_heap.install()

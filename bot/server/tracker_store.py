@@ -12,17 +12,20 @@ tracker this store read or wrote appends just its new events (`bot/server/stored
 one transaction and one INSERT statement, without reading; a tracker it does not know (one built
 from an HTTP request, or after a failed read) still goes through Rasa's count. One instance at a
 time works on a conversation (the lock store), as for Rasa's own save. Reads run Rasa's query
-for the `data` column only, without building ORM objects, from statements built once.
+for the `data` column only, without building ORM objects, from statements built once. Within a
+customer's turn, the tracker its previous turn saved is taken back instead of read while the
+conversation's newest stored row is still that turn's (`bot/server/kept_trackers.py`).
 
 Configured in endpoints: `tracker_store: type: bot.server.tracker_store.LoudSQLTrackerStore` with the
-same keys as Rasa's `SQL` store (`url` may be a full `postgresql://` URL) plus `retry_seconds` and
-`lean` (false: Rasa's own queries for every read and save). On SQLite (the local default) it also
+same keys as Rasa's `SQL` store (`url` may be a full `postgresql://` URL) plus `retry_seconds`,
+`lean` (false: Rasa's own queries for every read and save) and `kept_conversations`. On SQLite (the local default) it also
 writes in WAL mode through a pooled connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import time
@@ -32,12 +35,14 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
 import sqlalchemy as sa
 import sqlalchemy.orm
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import exc as sa_exc
 
 from bot.records.database import create_sqlite_engine_for_small_writes, sqlite_file_path
+from bot.server.kept_trackers import KeptTrackers, TurnConversation, turn_of
 from bot.server.stored_events import StoredEvents
 
 logger = logging.getLogger(__name__)
@@ -77,14 +82,18 @@ class StoreFailures:
 class LoudSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` that retries transient database errors, then fails loudly and safely."""
 
-    def __init__(self, retry_seconds: float = 5.0, lean: bool = True, **kwargs: Any) -> None:
-        """Accept Rasa's `SQL` tracker store keys plus `retry_seconds` (how long to ride out errors)
-        and `lean` (read without the ORM, append a known tracker's new events without reading;
-        false: Rasa's own queries).
+    def __init__(
+        self, retry_seconds: float = 5.0, lean: bool = True, kept_conversations: int = 200, **kwargs: Any
+    ) -> None:
+        """Accept Rasa's `SQL` tracker store keys plus `retry_seconds` (how long to ride out errors),
+        `lean` (read without the ORM, append a known tracker's new events without reading;
+        false: Rasa's own queries) and `kept_conversations` (with `lean`: how many conversations'
+        trackers stay in memory between their turns, `bot.server.kept_trackers`; 0: none).
 
         On a SQLite file, Rasa's engine is replaced by a pooled one in WAL mode: Rasa's opens the
         file again and syncs it to disk for every save, several milliseconds of each bot turn.
         """
+        self._kept = KeptTrackers(int(kept_conversations) if lean else 0)
         super().__init__(**kwargs)
         self.retry_seconds = float(retry_seconds)
         self.lean = bool(lean)
@@ -98,10 +107,49 @@ class LoudSQLTrackerStore(SQLTrackerStore):
             self.engine = create_sqlite_engine_for_small_writes(url, future=False)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
+    @property  # type: ignore[override]
+    def domain(self) -> Domain:
+        """The domain trackers are built with."""
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Optional[Domain]) -> None:
+        """Use `domain` from now on; trackers kept with another domain's slots are dropped."""
+        domain = domain or Domain.empty()
+        if domain is not getattr(self, "_domain", None):
+            self._kept.clear()
+        self._domain = domain
+
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        """Read the latest session; a failure marks the conversation so it is not saved over."""
+        """Read the latest session; a failure marks the conversation so it is not saved over.
+
+        In a turn of this conversation, the tracker its previous turn saved is given back instead
+        when the conversation's newest stored row is still the one that turn wrote.
+        """
         parent = super(LoudSQLTrackerStore, self).retrieve
-        return await self._read("retrieve", sender_id, lambda: parent(sender_id))
+        turn = turn_of(sender_id) if self._kept.size else None
+        if turn is None:
+            return await self._read("retrieve", sender_id, lambda: parent(sender_id))
+        return await self._read("retrieve", sender_id, lambda: self._retrieve_for_turn(turn, parent))
+
+    async def _retrieve_for_turn(
+        self, turn: TurnConversation, read: Callable[[str], Awaitable[Optional[DialogueStateTracker]]]
+    ) -> Optional[DialogueStateTracker]:
+        """The kept tracker if the database has nothing newer, else a read; `turn` learns the
+        newest stored row the returned tracker holds everything up to."""
+        turn.newest_row = None
+        newest_row = self._newest_row(turn.sender_id)
+        tracker = self._kept.take(turn.sender_id, newest_row)
+        if tracker is None:
+            tracker = await read(turn.sender_id)
+        turn.tracker, turn.newest_row = tracker, newest_row
+        return tracker
+
+    def _newest_row(self, sender_id: str) -> int:
+        """The id of the conversation's newest stored event (0: none)."""
+        with self.engine.connect() as connection:
+            newest = connection.execute(self._statements.newest_row, {"sender_id": sender_id}).scalar()
+        return int(newest or 0)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
         """Read every session of the conversation, with the same care as `retrieve`."""
@@ -132,16 +180,27 @@ class LoudSQLTrackerStore(SQLTrackerStore):
             self.failures.record("save", error)
             raise error
         new_events = self._stored.unstored(tracker) if self.lean else None
+        turn = turn_of(tracker.sender_id)
+        self._kept.drop(tracker.sender_id)
+        since_row = turn.row_of(tracker) if turn is not None and new_events is not None else None
+        if turn is not None:
+            turn.newest_row = None
         if new_events is None:
             self._stored.forget(tracker.sender_id)
             parent = super(LoudSQLTrackerStore, self).save
             await self._with_retries("save", lambda: parent(tracker))
             return
+        newest_row = since_row
         if new_events:
             if self.event_broker is not None:
                 await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
-            await self._with_retries("save", lambda: self._append(tracker.sender_id, new_events))
+            newest_row = await self._with_retries(
+                "save", lambda: self._append(tracker.sender_id, new_events, since_row)
+            )
         self._stored.mark_stored(tracker)
+        if turn is not None and newest_row is not None and _continues_session(tracker, len(new_events)):
+            turn.tracker, turn.newest_row = tracker, newest_row
+            self._kept.keep(tracker, newest_row)
 
     async def keys(self) -> Iterable[str]:
         """All conversation ids."""
@@ -161,11 +220,22 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         except sa_exc.SQLAlchemyError:
             return False
 
-    async def _append(self, sender_id: str, events: List[Event]) -> None:
-        """Insert `events` as rows of Rasa's `events` table, all in one transaction and statement."""
+    async def _append(self, sender_id: str, events: List[Event], since_row: Optional[int] = None) -> Optional[int]:
+        """Insert `events` as rows of Rasa's `events` table, all in one transaction and statement.
+
+        With `since_row` (the newest stored row the tracker holds everything up to), the same
+        transaction then checks that the rows after it are exactly the ones inserted and returns
+        the newest: None when another writer's rows are among them.
+        """
         rows = [self._row(sender_id, event) for event in events]
         with self.engine.begin() as connection:
             connection.execute(self._statements.insert, rows)
+            if since_row is None:
+                return None
+            count, newest = connection.execute(
+                self._statements.rows_since, {"sender_id": sender_id, "since_row": since_row}
+            ).one()
+        return int(newest) if count == len(rows) else None
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> Dict[str, Any]:
@@ -237,6 +307,24 @@ class _EventStatements:
             .order_by(events.id)
         )
         self.insert = table.insert()
+        self.newest_row = sa.select(sa.func.max(events.id)).where(events.sender_id == sender_id)
+        self.rows_since = sa.select(sa.func.count(), sa.func.max(events.id)).where(
+            events.sender_id == sender_id, events.id > sa.bindparam("since_row")
+        )
+
+
+def _continues_session(tracker: DialogueStateTracker, new_count: int) -> bool:
+    """Whether `tracker`, its last `new_count` events just stored, is what a read of its latest
+    session would give: none of them starts a session (a read would drop the older session's
+    events) or is dated before the event it follows (a read selects the session by date)."""
+    events = tracker.events
+    start = len(events) - new_count
+    previous = events[start - 1].timestamp if start > 0 else float("-inf")
+    for event in itertools.islice(events, start, None):
+        if isinstance(event, SessionStarted) or event.timestamp < previous:
+            return False
+        previous = event.timestamp
+    return True
 
 
 def inner_tracker_store(store: TrackerStore) -> TrackerStore:

@@ -20,7 +20,9 @@ from rasa.shared.core.events import Event
 
 from bot.server import answer_check as action_answer_check
 from bot.server.blas_threads import THREADS_VARIABLE
-from bot.server import debug_log_copies, dialogue_states, empty_domain, encode_ahead, event_types, frozen_startup_heap, rule_lookup
+from bot.server import (
+    debug_log_copies, dialogue_states, empty_domain, encode_ahead, event_types, frozen_startup_heap, kept_trackers, rule_lookup,
+)
 from bot.server.entry import main
 
 VALID_ANSWER: Dict[str, Any] = {
@@ -59,6 +61,7 @@ def rasa_check(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(MessageProcessor, "handle_message", MessageProcessor.__dict__["handle_message"])
     monkeypatch.setattr(MessageProcessor, "parse_message", MessageProcessor.__dict__["parse_message"])
     monkeypatch.setattr(MessageProcessor, encode_ahead._INSTALLED, False, raising=False)
+    monkeypatch.setattr(MessageProcessor, kept_trackers._INSTALLED, False, raising=False)
     return original
 
 
@@ -79,7 +82,9 @@ def test_main_runs_the_module_with_cleaning_and_the_prebuilt_check(monkeypatch: 
     assert Domain.is_empty is empty_domain.is_empty
     assert Domain.states_for_tracker_history is dialogue_states.states_for_tracker_history
     assert RulePolicy._get_possible_keys is rule_lookup.possible_rule_keys
-    assert MessageProcessor.handle_message.__wrapped__ is rasa_processor["handle_message"]  # type: ignore[attr-defined]
+    marking_turns = MessageProcessor.handle_message
+    assert marking_turns.__code__ is kept_trackers.marking_turns(rasa_processor["handle_message"]).__code__
+    assert marking_turns.__wrapped__.__wrapped__ is rasa_processor["handle_message"]  # type: ignore[attr-defined]
     assert MessageProcessor.parse_message.__wrapped__ is rasa_processor["parse_message"]  # type: ignore[attr-defined]
     assert isinstance(rasa.core.processor.copy, debug_log_copies.DebugLogCopy)
     assert frozen_startup_heap._rasa_load_agent_on_start is not None

@@ -17,7 +17,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.server.tracker_store import LoudSQLTrackerStore, inner_tracker_store
 from tests.bot.server.tracker_store_turns import DOMAIN as TURNS_DOMAIN
-from tests.bot.server.tracker_store_turns import as_dicts, statements, stored_rows
+from tests.bot.server.tracker_store_turns import as_dicts, marked_turn, statements, stored_rows
 from tests.bot.server.tracker_store_turns import turn as turn_on
 from tests.local_services import PostgresServer
 from tests.service_fixtures import own_postgres_server, service_root  # noqa: F401  (fixtures)
@@ -141,11 +141,16 @@ def test_a_turn_on_postgres_is_one_read_and_one_append(store: LoudSQLTrackerStor
     assert tracker.get_slot("product") == "speaker"
 
 
-def test_two_instances_on_postgres_taking_turns_store_each_event_once(store: LoudSQLTrackerStore) -> None:
-    store.domain = TURNS_DOMAIN
-    second = TrackerStore.create(
+def second_instance(store: LoudSQLTrackerStore) -> TrackerStore:
+    """Another instance's store on the same database, with the turns' domain."""
+    return TrackerStore.create(
         EndpointConfig(type="bot.server.tracker_store.LoudSQLTrackerStore", url=str(store.engine.url)), domain=TURNS_DOMAIN
     )
+
+
+def test_two_instances_on_postgres_taking_turns_store_each_event_once(store: LoudSQLTrackerStore) -> None:
+    store.domain = TURNS_DOMAIN
+    second = second_instance(store)
     try:
         texts = [f"message {number}" for number in range(6)]
         for number, text in enumerate(texts):
@@ -154,5 +159,21 @@ def test_two_instances_on_postgres_taking_turns_store_each_event_once(store: Lou
         assert reloaded is not None and as_dicts(reloaded) == as_dicts(last)
         assert [e.text for e in reloaded.events if isinstance(e, UserUttered)] == texts
         assert len(stored_rows(store, "p2")) == 3 + 5 * len(texts)
+    finally:
+        second.engine.dispose()
+
+
+def test_two_instances_on_postgres_keeping_trackers_see_each_other_s_turns(store: LoudSQLTrackerStore) -> None:
+    store.domain = TURNS_DOMAIN
+    second = second_instance(store)
+    try:
+        texts = [f"message {number}" for number in range(8)]
+        trackers = [marked_turn((store, second)[number // 2 % 2], "p3", text) for number, text in enumerate(texts)]
+        reloaded = asyncio.run(second.retrieve("p3"))
+        assert reloaded is not None and as_dicts(reloaded) == as_dicts(trackers[-1])
+        assert [e.text for e in trackers[-1].events if isinstance(e, UserUttered)] == texts
+        assert len(stored_rows(store, "p3")) == 3 + 5 * len(texts)
+        kept_again = [trackers[number] is trackers[number - 1] for number in range(1, len(texts))]
+        assert kept_again == [False, False, True, False, True, False, True]
     finally:
         second.engine.dispose()

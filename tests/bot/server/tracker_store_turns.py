@@ -8,10 +8,12 @@ from contextlib import contextmanager
 from typing import Any, Iterator, List
 
 import sqlalchemy as sa
+from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.server.kept_trackers import marking_turns
 from bot.server.tracker_store import LoudSQLTrackerStore
 
 DOMAIN = Domain.from_yaml(
@@ -63,6 +65,16 @@ def session_start() -> List[Event]:
 def turn(store: LoudSQLTrackerStore, sender: str, text: str) -> DialogueStateTracker:
     """`run_turn` from synchronous test code."""
     return asyncio.run(run_turn(store, sender, text))
+
+
+def marked_turn(store: LoudSQLTrackerStore, sender: str, text: str) -> DialogueStateTracker:
+    """`run_turn` inside Rasa's message handling as the server runs it, its turn marked for
+    `bot.server.kept_trackers` (the processor itself is not needed: `run_turn` does its part)."""
+
+    async def handle(_processor: Any, message: UserMessage) -> DialogueStateTracker:
+        return await run_turn(store, message.sender_id, message.text or "")
+
+    return asyncio.run(marking_turns(handle)(None, UserMessage(text, sender_id=sender)))
 
 
 def stored_rows(store: LoudSQLTrackerStore, sender: str) -> List[Any]:
