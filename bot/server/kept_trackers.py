@@ -79,6 +79,10 @@ class KeptTrackers:
         """How many trackers are kept."""
         return len(self._kept)
 
+    def __contains__(self, sender_id: object) -> bool:
+        """Whether a tracker is kept for conversation `sender_id`."""
+        return sender_id in self._kept
+
     def keep(self, tracker: DialogueStateTracker, newest_row: int) -> None:
         """Keep `tracker`, whose events are exactly its conversation's stored ones up to row `newest_row`."""
         if self.size == 0:

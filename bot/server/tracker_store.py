@@ -30,7 +30,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, TypeVar
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Tuple, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -130,18 +130,18 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         turn = turn_of(sender_id) if self._kept.size else None
         if turn is None:
             return await self._read("retrieve", sender_id, lambda: parent(sender_id))
-        return await self._read("retrieve", sender_id, lambda: self._retrieve_for_turn(turn, parent))
+        return await self._read("retrieve", sender_id, lambda: self._retrieve_for_turn(turn))
 
-    async def _retrieve_for_turn(
-        self, turn: TurnConversation, read: Callable[[str], Awaitable[Optional[DialogueStateTracker]]]
-    ) -> Optional[DialogueStateTracker]:
+    async def _retrieve_for_turn(self, turn: TurnConversation) -> Optional[DialogueStateTracker]:
         """The kept tracker if the database has nothing newer, else a read; `turn` learns the
         newest stored row the returned tracker holds everything up to."""
         turn.newest_row = None
-        newest_row = self._newest_row(turn.sender_id)
-        tracker = self._kept.take(turn.sender_id, newest_row)
+        tracker = None
+        if turn.sender_id in self._kept:
+            newest_row = self._newest_row(turn.sender_id)
+            tracker = self._kept.take(turn.sender_id, newest_row)
         if tracker is None:
-            tracker = await read(turn.sender_id)
+            tracker, newest_row = self._read_events(turn.sender_id, fetch_events_from_all_sessions=False)
         turn.tracker, turn.newest_row = tracker, newest_row
         return tracker
 
@@ -162,12 +162,21 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         """Rasa's read (the latest session, or all), selecting only the events' JSON."""
         if not self.lean:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        return self._read_events(sender_id, fetch_events_from_all_sessions)[0]
+
+    def _read_events(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Tuple[Optional[DialogueStateTracker], int]:
+        """The tracker of the latest session (or all) and the newest of the rows it was built
+        from (0: none; a row after it that the session's dates leave out makes it older than the
+        conversation's newest, which only ever makes a kept tracker be read again)."""
         query = self._statements.all_sessions if fetch_events_from_all_sessions else self._statements.latest_session
         with self.engine.connect() as connection:
-            stored = [json.loads(data) for data in connection.execute(query, {"sender_id": sender_id}).scalars()]
-        if self.domain and stored:
-            return DialogueStateTracker.from_dict(sender_id, stored, self.domain.slots)
-        return None
+            rows = connection.execute(query, {"sender_id": sender_id}).all()
+        if not (self.domain and rows):
+            return None, 0
+        stored = [json.loads(data) for _, data in rows]
+        return DialogueStateTracker.from_dict(sender_id, stored, self.domain.slots), int(rows[-1][0])
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store new events; refuse when this conversation's history could not be read just before."""
@@ -299,9 +308,9 @@ class _EventStatements:
             .where(events.sender_id == sender_id, events.type_name == SessionStarted.type_name)
             .scalar_subquery()
         )
-        self.all_sessions = sa.select(events.data).where(events.sender_id == sender_id).order_by(events.id)
+        self.all_sessions = sa.select(events.id, events.data).where(events.sender_id == sender_id).order_by(events.id)
         self.latest_session = (
-            sa.select(events.data)
+            sa.select(events.id, events.data)
             .where(events.sender_id == sender_id)
             .where(sa.or_(events.timestamp >= session_start, session_start.is_(None)))
             .order_by(events.id)

@@ -203,3 +203,34 @@ def test_a_kept_tracker_is_given_back_once() -> None:
 def test_a_negative_size_is_refused() -> None:
     with pytest.raises(ValueError, match="kept_conversations"):
         KeptTrackers(-1)
+
+
+def test_a_turn_with_nothing_kept_reads_once(store: LoudSQLTrackerStore, path: Path) -> None:
+    marked_turn(store, "c1", "hello")
+    restarted = sqlite_store(path)
+    try:
+        with statements(restarted) as seen:
+            tracker = marked_turn(restarted, "c1", "after a restart")
+        assert seen == ["SELECT", "INSERT", "SELECT"]
+        assert marked_turn(restarted, "c1", "and then") is tracker
+    finally:
+        restarted.engine.dispose()
+
+
+def test_a_row_the_session_leaves_out_keeps_nothing(store: LoudSQLTrackerStore, path: Path) -> None:
+    marked_turn(store, "c1", "hello")
+    kept = marked_turn(store, "c1", "how much?")
+    other = sqlite_store(path)
+    try:
+        backdated = asyncio.run(other.retrieve("c1"))
+        assert backdated is not None
+        backdated.update(UserUttered("dated before the session", timestamp=1.0))
+        asyncio.run(other.save(backdated))
+    finally:
+        other.engine.dispose()
+
+    after = [marked_turn(store, "c1", text) for text in ("one", "two")]
+
+    assert after[0] is not kept and after[1] is not after[0]
+    assert as_dicts(after[1]) == read_afresh(path, "c1")
+    assert "dated before the session" not in [event.get("text") for event in as_dicts(after[1])]
