@@ -11,8 +11,9 @@ here; the bench measures those as REST vs Telegram on the running server.
 "As deployed" has what `bot.server.entry` installs in every Rasa server (answer check built once,
 event classes found by name, direct calls to the own action gateway, prediction graphs run in order
 without dask, the empty domain built once, the policies' dialogue states replayed once per turn,
-RulePolicy's lookup stopping at the longest rule, no deep copies for dropped debug lines; one BLAS
-thread, as `rasa run` gets it). The same turns also run with changes switched on (see `what_if`):
+RulePolicy's lookup stopping at the longest rule, no deep copies for dropped debug lines, each
+conversation's tracker kept between its turns; one BLAS thread, as `rasa run` gets it; not the
+encoding thread, whose overlap needs the server's concurrent turns). The same turns also run with changes switched on (see `what_if`):
 Rasa 3.6's dask graph runner, Rasa 3.6's own tracker store queries (it re-counts the stored events
 and writes through the ORM; `lean: false`), as a bound for any tracker store work Rasa's in-memory
 tracker store (what the references run; not an option for us, conversations must survive a
@@ -245,6 +246,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from bot.server.entry import install_prediction_patches
 
     install_prediction_patches()  # as bot.server.entry does for the deployed server
+    from bot.server import kept_trackers
+
+    kept_trackers.install()
     serve_actions_in_process()
     clock = StageClock()
     instrument(clock)

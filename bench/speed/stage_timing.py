@@ -18,7 +18,7 @@ STAGES = [
     ("action_request", "  of which building the request (whole tracker as JSON)"),
     ("action_validation", "  of which jsonschema check of the answer (Rasa 3.6)"),
     ("response_action", "responses (utter_*)"),
-    ("tracker_retrieve", "tracker store reads (SQL, SQLite file)"),
+    ("tracker_retrieve", "tracker store reads (SQL, SQLite file; a kept tracker's check)"),
     ("tracker_save", "tracker store writes (SQL, SQLite file)"),
 ]
 TOP_LEVEL = ["nlu", "policies", "custom_action", "response_action", "tracker_retrieve", "tracker_save"]
@@ -90,6 +90,7 @@ def instrument(clock: StageClock) -> None:
     wrap(SQLTrackerStore, "_retrieve", "tracker_retrieve", clock)
     wrap(SQLTrackerStore, "save", "tracker_save", clock)
     wrap(LoudSQLTrackerStore, "_retrieve", "tracker_retrieve", clock)
+    wrap(LoudSQLTrackerStore, "_retrieve_for_turn", "tracker_retrieve", clock)  # a turn's read or kept tracker
     wrap(LoudSQLTrackerStore, "save", "tracker_save", clock)
     wrap(FrustrationClassifier, "process", "frustration", clock)
     wrap(HandoffPolicy, "predict_action_probabilities", "handoff_policy", clock)

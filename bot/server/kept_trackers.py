@@ -66,7 +66,15 @@ class _Kept:
 
 
 class KeptTrackers:
-    """Up to `size` conversations' trackers as their latest turn saved them, least recent dropped first."""
+    """Up to `size` conversations' trackers as their latest turn saved them, least recent dropped first.
+
+    A conversation that another writer wrote between two of its turns here is remembered as
+    shared (up to `SHARED_PER_KEPT` x `size` of them, least recent forgotten first) and not kept:
+    with several instances behind a balancer that sends a conversation's messages to them in turn,
+    its kept tracker would never be taken back, and checking it would only cost queries.
+    """
+
+    SHARED_PER_KEPT = 4
 
     def __init__(self, size: int) -> None:
         """Keep at most `size` trackers (0: keep none)."""
@@ -74,6 +82,11 @@ class KeptTrackers:
             raise ValueError(f"kept_conversations must be 0 or more, not {size}")
         self.size = size
         self._kept: "OrderedDict[str, _Kept]" = OrderedDict()
+        self._shared: "OrderedDict[str, None]" = OrderedDict()
+
+    def is_shared(self, sender_id: str) -> bool:
+        """Whether another writer wrote conversation `sender_id` between two of its turns here lately."""
+        return sender_id in self._shared
 
     def __len__(self) -> int:
         """How many trackers are kept."""
@@ -97,7 +110,13 @@ class KeptTrackers:
         """The kept tracker of `sender_id`, given back once, if the conversation's newest stored row
         is still `newest_row` and the tracker is as its save left it; else None."""
         kept = self._kept.pop(sender_id, None)
-        if kept is None or kept.newest_row != newest_row:
+        if kept is None:
+            return None
+        if kept.newest_row != newest_row:
+            self._shared[sender_id] = None
+            self._shared.move_to_end(sender_id)
+            while len(self._shared) > self.SHARED_PER_KEPT * self.size:
+                self._shared.popitem(last=False)
             return None
         events = kept.tracker.events
         if len(events) != kept.event_count or (events and events[-1] is not kept.last_event):
@@ -111,6 +130,7 @@ class KeptTrackers:
     def clear(self) -> None:
         """Forget every kept tracker (the domain changed: their slots are the old domain's)."""
         self._kept.clear()
+        self._shared.clear()
 
 
 def marking_turns(handle_message: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

@@ -136,6 +136,8 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         """The kept tracker if the database has nothing newer, else a read; `turn` learns the
         newest stored row the returned tracker holds everything up to."""
         turn.newest_row = None
+        if self._kept.is_shared(turn.sender_id):
+            return self._read_events(turn.sender_id, fetch_events_from_all_sessions=False)[0]
         tracker = None
         if turn.sender_id in self._kept:
             newest_row = self._newest_row(turn.sender_id)

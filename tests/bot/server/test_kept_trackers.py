@@ -84,6 +84,39 @@ def test_another_writer_s_rows_make_the_turn_read_them(store: LoudSQLTrackerStor
     assert as_dicts(after) == read_afresh(path, "c1")
 
 
+def test_a_conversation_another_writer_shares_is_no_longer_kept(store: LoudSQLTrackerStore, path: Path) -> None:
+    marked_turn(store, "c1", "hello")
+    marked_turn(store, "c1", "how much?")
+    other = sqlite_store(path)
+    try:
+        asyncio.run(run_turn(other, "c1", "written by another instance"))
+        marked_turn(store, "c1", "the turn that finds the other's rows")
+
+        with statements(store) as seen:
+            after = marked_turn(store, "c1", "and the next")
+
+        assert seen == ["SELECT", "INSERT"]
+        assert len(store._kept) == 0
+        assert marked_turn(store, "c1", "and then") is not after
+        assert as_dicts(after) == read_afresh(path, "c1")[: len(after.events)]
+        marked_turn(store, "c2", "hello")
+        kept = marked_turn(store, "c2", "another conversation is still kept")
+        assert marked_turn(store, "c2", "next") is kept
+    finally:
+        other.engine.dispose()
+
+
+def test_shared_conversations_are_forgotten_least_recent_first() -> None:
+    kept = KeptTrackers(1)
+    for sender in ("a", "b", "c", "d", "e"):
+        tracker = DialogueStateTracker(sender, [])
+        kept.keep(tracker, 1)
+        assert kept.take(sender, 2) is None
+    assert [kept.is_shared(sender) for sender in "abcde"] == [False, True, True, True, True]
+    kept.clear()
+    assert not kept.is_shared("e")
+
+
 def test_a_tracker_changed_after_its_save_is_read_again(store: LoudSQLTrackerStore, path: Path) -> None:
     marked_turn(store, "c1", "hello")
     kept = marked_turn(store, "c1", "how much?")
