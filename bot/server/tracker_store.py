@@ -12,14 +12,14 @@ tracker this store read or wrote appends just its new events (`bot/server/stored
 one transaction and one INSERT statement, without reading; a tracker it does not know (one built
 from an HTTP request, or after a failed read) still goes through Rasa's count. One instance at a
 time works on a conversation (the lock store), as for Rasa's own save. Reads run Rasa's query
-for the `data` column only, without building ORM objects, from statements built once. Within a
-customer's turn, the tracker its previous turn saved is taken back instead of read while the
-conversation's newest stored row is still that turn's (`bot/server/kept_trackers.py`).
+for the `id` and `data` columns only, without building ORM objects, from statements built once.
+Within a customer's turn, the tracker its previous turn saved is taken back instead of read while
+the conversation's newest stored row is still that turn's (`bot/server/kept_trackers.py`).
 
 Configured in endpoints: `tracker_store: type: bot.server.tracker_store.LoudSQLTrackerStore` with the
 same keys as Rasa's `SQL` store (`url` may be a full `postgresql://` URL) plus `retry_seconds`,
-`lean` (false: Rasa's own queries for every read and save) and `kept_conversations`. On SQLite (the local default) it also
-writes in WAL mode through a pooled connection.
+`lean` (false: Rasa's own queries for every read and save) and `kept_conversations`. On SQLite
+(the local default) it also writes in WAL mode through a pooled connection.
 """
 
 from __future__ import annotations
@@ -231,7 +231,9 @@ class LoudSQLTrackerStore(SQLTrackerStore):
         except sa_exc.SQLAlchemyError:
             return False
 
-    async def _append(self, sender_id: str, events: List[Event], since_row: Optional[int] = None) -> Optional[int]:
+    async def _append(
+        self, sender_id: str, events: List[Event], since_row: Optional[int] = None
+    ) -> Optional[int]:
         """Insert `events` as rows of Rasa's `events` table, all in one transaction and statement.
 
         With `since_row` (the newest stored row the tracker holds everything up to), the same
@@ -310,7 +312,9 @@ class _EventStatements:
             .where(events.sender_id == sender_id, events.type_name == SessionStarted.type_name)
             .scalar_subquery()
         )
-        self.all_sessions = sa.select(events.id, events.data).where(events.sender_id == sender_id).order_by(events.id)
+        self.all_sessions = (
+            sa.select(events.id, events.data).where(events.sender_id == sender_id).order_by(events.id)
+        )
         self.latest_session = (
             sa.select(events.id, events.data)
             .where(events.sender_id == sender_id)

@@ -152,7 +152,8 @@ async def _save(store: LoudSQLTrackerStore, message: UserMessage, tracker: Dialo
 
 async def handled_turn_saving(store: LoudSQLTrackerStore, tracker: DialogueStateTracker) -> None:
     """A marked turn that saves `tracker` (which Rasa's session start extended in memory)."""
-    await marking_turns(lambda _processor, message: _save(store, message, tracker))(None, UserMessage("", sender_id=tracker.sender_id))
+    handle = marking_turns(lambda _processor, message: _save(store, message, tracker))
+    await handle(None, UserMessage("", sender_id=tracker.sender_id))
 
 
 def test_another_tracker_saved_in_the_turn_keeps_nothing(store: LoudSQLTrackerStore, path: Path) -> None:
