@@ -246,9 +246,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from bot.server.entry import install_prediction_patches
 
     install_prediction_patches()  # as bot.server.entry does for the deployed server
-    from bot.server import kept_trackers
-
-    kept_trackers.install()
     serve_actions_in_process()
     clock = StageClock()
     instrument(clock)

@@ -33,9 +33,12 @@ from bot.server import library_logging
 from bot.server import log_privacy
 
 
-# Start-up patches that make Rasa's predictions cheaper and change none of them; the latency
-# profile (bench/speed/latency_profile.py) installs the same ones to profile the server as deployed.
-PREDICTION_PATCHES = ("event_types", "empty_domain", "dialogue_states", "rule_lookup", "debug_log_copies")
+# Start-up patches that make Rasa's turns cheaper and change none of its predictions or replies;
+# the latency profile (bench/speed/latency_profile.py) installs the same ones to profile the server
+# as deployed.
+PREDICTION_PATCHES = (
+    "event_types", "empty_domain", "dialogue_states", "rule_lookup", "debug_log_copies", "kept_trackers",
+)
 
 
 def install_prediction_patches() -> None:
@@ -64,13 +67,11 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         from bot.server import encode_ahead
         from bot.server import frozen_startup_heap
         from bot.server import graph_runner
-        from bot.server import kept_trackers
 
         action_answer_check.install()
         direct_action_calls.install()
         graph_runner.install()
         encode_ahead.install()
-        kept_trackers.install()
         install_prediction_patches()
         concurrent_table_creation.install()
         frozen_startup_heap.install()
