@@ -105,14 +105,37 @@ def labelled_report(model: FrustrationModel, path: Path, threshold: float) -> st
 
 
 def false_handoff_report(model: FrustrationModel, path: Path, threshold: float, calm: str) -> tuple[str, list[str]]:
-    """Share of calm rows that would be handed off on a first message; also the texts measured."""
+    """Share of calm rows that would be handed off on a first message, then the same per
+    language-variation tag when the file has a `tags` column; also the texts measured."""
     rows = read_rows(path, {"text", "intent"})
     if calm == "in_scope":
-        texts = [row["text"] for row in rows if row["intent"] != OUT_OF_SCOPE_INTENT]
+        calm_rows = [row for row in rows if row["intent"] != OUT_OF_SCOPE_INTENT]
     else:
-        texts = [row["text"] for row in rows if row["intent"] not in NOT_CALM_INTENTS]
-    flagged = sum(handed_off_first(model, texts, threshold))
-    return f"{path.name + ' (' + calm + ')':36s} {flagged:5d} of {len(texts):5d} handed off ({flagged / len(texts):.2%})", texts
+        calm_rows = [row for row in rows if row["intent"] not in NOT_CALM_INTENTS]
+    texts = [row["text"] for row in calm_rows]
+    handed_off = handed_off_first(model, texts, threshold)
+    flagged = sum(handed_off)
+    line = f"{path.name + ' (' + calm + ')':36s} {flagged:5d} of {len(texts):5d} handed off ({flagged / len(texts):.2%})"
+    by_tag = handoffs_by_tag([row.get("tags") or "" for row in calm_rows], handed_off)
+    if len(by_tag) > 1:
+        line += "\n  by tag (each letter of `tags` on its own): " + ", ".join(
+            f"{tag} {count} of {total}" for tag, (count, total) in by_tag.items()
+        )
+    return line, texts
+
+
+def handoffs_by_tag(tags: Sequence[str], handed_off: Sequence[bool]) -> dict[str, tuple[int, int]]:
+    """Per language-variation letter (Bitext's `tags`, capitals such as "BQZ"; any other value is
+    one tag as a whole): handed off, rows; sorted by tag."""
+    counts: dict[str, list[int]] = {}
+    for value, flagged in zip(tags, handed_off, strict=True):
+        value = value.strip()
+        letters = set(value) if value.isascii() and value.isalpha() and value.isupper() else {value} - {""}
+        for letter in sorted(letters):
+            count = counts.setdefault(letter, [0, 0])
+            count[0] += int(flagged)
+            count[1] += 1
+    return {letter: (count[0], count[1]) for letter, count in sorted(counts.items())}
 
 
 def cost_report(model: FrustrationModel, texts: Sequence[str]) -> str:
