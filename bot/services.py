@@ -21,8 +21,6 @@ from bot.records.ticket_store import TicketStore
 from bot.settings import REPO_ROOT, Settings, load_settings
 from bot.shop.catalogue import Catalogue
 from bot.shop.company_policies import PolicyBook
-from bot.shop.company_policies import PolicyBook
-from bot.shop.orders import OrderBook, YamlOrderBook
 from bot.shop.orders import OrderBook, YamlOrderBook
 
 SHOP_DATA = REPO_ROOT / "data" / "shop"

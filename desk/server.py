@@ -22,15 +22,11 @@ from bot.clock import Clock, system_clock
 from bot.handoff.business_hours import BusinessHours
 from bot.handoff.store import HandoffStore
 from bot.records.database import create_database_engine
-from bot.records.database import create_database_engine
-from bot.records.schema_migrations import create_schema
 from bot.records.schema_migrations import create_schema
 from bot.server.rasa_http_api import RasaHttpApi
 from bot.settings import Settings, load_settings
 from desk.hold_monitor import HoldMonitor
 from desk.relay import DeskBoard, DeskRelay
-from desk.relay import DeskBoard, DeskRelay
-from desk.service import ConversationApi, DeskService
 from desk.service import ConversationApi, DeskService
 
 logger = logging.getLogger(__name__)

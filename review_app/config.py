@@ -12,7 +12,6 @@ from bot.server.local_ports import rasa_url as local_rasa_url
 from bot.server.rasa_http_api import api_token
 from bot.settings import REPO_ROOT, Settings, SettingsError, load_settings, resolve_sqlite_path
 from review_app.accounts.login_throttle import ThrottleLimits
-from review_app.accounts.login_throttle import ThrottleLimits
 
 VAR_DIR = REPO_ROOT / "var"
 DEFAULT_TRACKER_DB_URL = "sqlite:///var/tracker.db"

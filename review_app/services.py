@@ -11,10 +11,7 @@ from sqlalchemy.engine import Engine
 from bot.clock import Clock
 from bot.handoff.store import HandoffStore
 from bot.records.database import create_database_engine
-from bot.records.database import create_database_engine
 from bot.records.schema_migrations import create_schema
-from bot.records.schema_migrations import create_schema
-from desk.service import DeskService
 from desk.service import DeskService
 from review_app.accounts.login_throttle import LoginThrottle
 from review_app.accounts.user_store import UserStore

@@ -18,7 +18,6 @@ from bot.trainer.finetune import retrain
 from bot.trainer.library_log import TRAINER_LOG, library_output_to
 from bot.trainer.nlu_comparison import DEFAULT_MARGIN, DEFAULT_REGRESSION_MARGIN, GateResult, accuracy_gate, describe_changes
 from bot.trainer.nlu_scoring import format_report
-from bot.trainer.nlu_scoring import format_report
 from bot.trainer.nlu_evaluation import (
     ACCEPTED_REPORT, FULL_MODELS, LATEST_REPORT, EvalOptions, EvalResult, accept, read_report,
 )

@@ -18,8 +18,6 @@ from starlette.testclient import TestClient
 from bot.clock import Clock
 from bot.handoff.store import HandoffStore
 from bot.records.database import create_database_engine, metadata
-from bot.records.database import create_database_engine, metadata
-from bot.records.schema_migrations import create_schema
 from bot.records.schema_migrations import create_schema
 from review_app.config import ReviewConfig
 from review_app.services import ReviewServices

@@ -15,7 +15,6 @@ from bot.records.database import create_database_engine, metadata
 from bot.records.schema_migrations import create_schema
 from bot.records.schema_migrations import alembic_config, head_revision
 from bot.records.tables import load_table_definitions
-from bot.records.tables import load_table_definitions
 from tests.local_services import PostgresServer
 from tests.service_fixtures import postgres_server, service_root  # noqa: F401  (fixtures)
 

@@ -15,8 +15,6 @@ from review_app.handoffs.digest import (
 )
 from bot.handoff.store import HandoffStore
 from bot.records.database import create_database_engine
-from bot.records.database import create_database_engine
-from bot.records.tables import load_table_definitions
 from bot.records.tables import load_table_definitions
 from tests.builders import WEDNESDAY_NOON, ManualClock
 from tests.pre_migration_store import build_pre_migration_store
