@@ -9,6 +9,7 @@ from typing import Mapping, Optional
 from sqlalchemy.engine import Engine
 
 from bot.handoff.non_text_messages import NonTextRule
+from bot.records.database import create_database_engine
 from channels.background import BackgroundTasks
 from channels.clock import Clock, SystemClock
 from channels.dedupe import Deduplicator
@@ -18,7 +19,6 @@ from channels.non_text_handover import HandoffPresence
 from channels.pacing import ChatPacer
 from channels.retry import RetryPolicy
 from channels.settings import ChannelSettings, load_channel_settings
-from channels.sql_engine import open_channel_engine
 from channels.tables import create_channel_tables
 from channels.ttl_store import TtlStore, open_ttl_store
 
@@ -45,13 +45,13 @@ class ChannelRuntime:
         """Read settings from `env` (default: os.environ), open the stores and create their tables."""
         settings = load_channel_settings(os.environ if env is None else env)
         clock = clock or SystemClock()
-        engine = open_channel_engine(settings.database_url)
+        engine = create_database_engine(settings.database_url)
         create_channel_tables(engine)
         store_engine: Optional[Engine] = engine
         if settings.dedupe_url.startswith(REDIS_SCHEMES):
             store_engine = None
         elif settings.dedupe_url != settings.database_url:
-            store_engine = open_channel_engine(settings.dedupe_url)
+            store_engine = create_database_engine(settings.dedupe_url)
             create_channel_tables(store_engine)
         ttl_store = open_ttl_store(settings.dedupe_url, store_engine, clock)
         return cls(

@@ -25,22 +25,24 @@ def sqlite_file_path(url: str) -> Optional[Path]:
 
 
 def create_database_engine(url: str) -> Engine:
-    """Create an engine for `url`, making the folder of a SQLite file if it is missing."""
-    sqlite_file = sqlite_file_path(url)
-    if sqlite_file is not None:
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, future=True, connect_args={"timeout": 30})
-    else:
-        engine = sa.create_engine(url, future=True, pool_pre_ping=True)
-    return engine
+    """Create an engine for `url`: a SQLite file (its folder made if missing) as
+    `create_sqlite_engine_for_small_writes` opens it, any other database with a checked pool.
+
+    Every service writes its records (handoffs, tickets, feedback, NPS, dedupe) as small
+    transactions while a customer waits, so SQLite files get the same WAL set-up everywhere.
+    """
+    if sqlite_file_path(url) is not None:
+        return create_sqlite_engine_for_small_writes(url)
+    return sa.create_engine(url, future=True, pool_pre_ping=True)
 
 
 def create_sqlite_engine_for_small_writes(url: str, future: bool = True) -> Engine:
     """A pooled engine for a SQLite file written by many small transactions (one per message).
 
     WAL journaling with synchronous=NORMAL syncs to disk at checkpoints instead of at every
-    commit (a crash can lose the last commits but never corrupts the file), and a connection
-    pool avoids re-opening the file for every transaction as SQLAlchemy 1.4 does by default.
+    commit (a power cut or OS crash can lose the last commits but never corrupts the file; a
+    crash of the process loses nothing), and a connection pool avoids re-opening the file for
+    every transaction as SQLAlchemy 1.4 does by default.
     """
     sqlite_file = sqlite_file_path(url)
     if sqlite_file is None:
