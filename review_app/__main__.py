@@ -58,8 +58,15 @@ def _read_password(from_stdin: bool, stdin: TextIO) -> str:
     """The password from standard input (first line) or typed twice at a prompt."""
     if from_stdin:
         return stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Repeat password: ") != first:
+    try:
+        first = getpass.getpass("Password: ")
+        repeated = getpass.getpass("Repeat password: ")
+    except EOFError:
+        raise SystemExit(
+            "No password was typed (the input ended); nothing was changed. "
+            "Type it at the prompt, or pipe it in with --password-stdin."
+        ) from None
+    if repeated != first:
         raise SystemExit("The passwords differ; nothing was changed.")
     return first
 

@@ -16,9 +16,9 @@ from review_app.accounts.user_store import UserStore
 
 
 def run(args: list, env: Dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
-    """Run the review app's command line in a subprocess."""
+    """Run the review app's command line in a subprocess, with no terminal (as from a script)."""
     return subprocess.run([sys.executable, "-m", "review_app", *args], input=stdin, capture_output=True,
-                          text=True, env=env, cwd=REPO_ROOT, timeout=120)
+                          text=True, env=env, cwd=REPO_ROOT, timeout=120, start_new_session=True)
 
 
 def cli_env(database_url: str, tmp_path: Path) -> Dict[str, str]:
@@ -47,6 +47,18 @@ def test_weak_password_and_bad_role_are_refused(database_url: str, tmp_path: Pat
     assert weak.returncode == 1 and "at least 10 characters" in weak.stderr
     role = run(["create-user", "adam", "--role", "boss", "--password-stdin"], env, "a long enough password\n")
     assert role.returncode == 2 and "invalid choice: 'boss'" in role.stderr
+
+
+def test_a_password_piped_without_password_stdin_gets_a_clear_error(database_url: str, tmp_path: Path) -> None:
+    env = cli_env(database_url, tmp_path)
+
+    result = run(["create-user", "adam", "--role", "agent"], env, "a long enough password\n")
+
+    assert result.returncode == 1
+    assert "No password was typed" in result.stderr and "--password-stdin" in result.stderr
+    assert "Traceback" not in result.stderr
+    users = UserStore(create_database_engine(database_url), PasswordHasher())
+    assert users.authenticate("adam", "a long enough password") is None
 
 
 def test_bad_configuration_is_reported(database_url: str, tmp_path: Path) -> None:
