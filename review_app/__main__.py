@@ -12,13 +12,36 @@ from bot.settings import SettingsError
 from review_app.accounts.access import ROLES
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1-65535 (a clear usage error otherwise, before anything starts)."""
+    port = _whole_number(text)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, got {text}")
+    return port
+
+
+def positive_count(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    count = _whole_number(text)
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
+    return count
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
 def main(argv: Optional[List[str]] = None, stdin: TextIO = sys.stdin) -> int:
     """Dispatch to the sub-command; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m review_app", description="Brightway review web app")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--port", type=port_number, default=8080, help="port (default 8080)")
     for name, text in (("create-user", "add a lead or agent"), ("set-password", "change a user's password")):
         command = commands.add_parser(name, help=text)
         command.add_argument("username")
@@ -27,7 +50,7 @@ def main(argv: Optional[List[str]] = None, stdin: TextIO = sys.stdin) -> int:
             command.add_argument("--role", choices=ROLES, required=True)
     seed = commands.add_parser("seed", help="drive real conversations through a running assistant")
     seed.add_argument("--rasa-url", default="http://127.0.0.1:5005", help="the running Rasa server")
-    seed.add_argument("--conversations", type=int, default=40, help="how many conversations (default 40)")
+    seed.add_argument("--conversations", type=positive_count, default=40, help="how many conversations (default 40)")
     seed.add_argument("--random-seed", type=int, default=7, help="makes the mix of conversations repeatable")
     args = parser.parse_args(argv)
 

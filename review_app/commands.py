@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
+import httpx
+
 from bot.clock import system_clock
 from bot.records.database import create_database_engine
 from bot.records.schema_migrations import create_schema
@@ -51,15 +53,27 @@ def set_password(username: str, password: str) -> int:
 
 def seed(rasa_url: str, conversations: int, random_seed: int) -> int:
     """Drive demo conversations through the assistant at `rasa_url` and report what happened."""
-    from review_app.seed import ConversationSeeder
+    from review_app.seed import ConversationSeeder, SeedError
 
     config = load_review_config()
     engine = create_database_engine(config.database_url)
     create_schema(engine)
     seeder = ConversationSeeder(rasa_url, config.rasa_token, engine, random_seed=random_seed)
-    report = asyncio.run(seeder.run(conversations))
+    try:
+        report = asyncio.run(seeder.run(conversations))
+    except httpx.TransportError as error:
+        print(
+            f"Could not talk to the assistant at {rasa_url} ({type(error).__name__}: {error or 'no answer'}). "
+            "Start it with `make run`, or pass its address with --rasa-url.",
+            file=sys.stderr,
+        )
+        return 1
+    except SeedError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
     print(report.describe())
-    engine.dispose()
     return 0
 
 

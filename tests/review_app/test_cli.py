@@ -65,3 +65,26 @@ def test_bad_configuration_is_reported(database_url: str, tmp_path: Path) -> Non
     env = {**cli_env(database_url, tmp_path), "BRIGHTWAY_REVIEW_SECRET": "short"}
     result = run(["create-user", "adam", "--role", "agent", "--password-stdin"], env, "a long enough password\n")
     assert result.returncode == 2 and "Configuration problem: BRIGHTWAY_REVIEW_SECRET" in result.stderr
+
+
+def test_seeding_without_a_reachable_assistant_says_so_without_a_traceback(database_url: str, tmp_path: Path) -> None:
+    env = cli_env(database_url, tmp_path)
+
+    for url in ("http://127.0.0.1:9", "notaurl"):
+        result = run(["seed", "--rasa-url", url, "--conversations", "1"], env)
+
+        assert result.returncode == 1
+        assert f"Could not talk to the assistant at {url}" in result.stderr and "make run" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_bad_counts_and_ports_are_usage_errors_before_anything_starts(database_url: str, tmp_path: Path) -> None:
+    env = cli_env(database_url, tmp_path)
+
+    negative = run(["seed", "--conversations", "-3"], env)
+    not_a_number = run(["seed", "--conversations", "x"], env)
+    port = run(["serve", "--port", "99999"], env)
+
+    assert negative.returncode == 2 and "at least 1, got -3" in negative.stderr
+    assert not_a_number.returncode == 2 and "expected a whole number, got 'x'" in not_a_number.stderr
+    assert port.returncode == 2 and "from 1 to 65535, got 99999" in port.stderr
