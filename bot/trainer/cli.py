@@ -27,6 +27,25 @@ from bot.trainer.training_sources import ProjectPaths
 from bot.trainer.watch import RasaModelLoader, TrainingWatch
 
 
+def existing_file(text: str) -> Path:
+    """An argparse type: a file that exists, checked before any training starts."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {text}")
+    return path
+
+
+def accuracy_margin(text: str) -> float:
+    """An argparse type: an allowed accuracy drop, from 0 to 1."""
+    try:
+        margin = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}") from None
+    if not 0.0 <= margin <= 1.0:
+        raise argparse.ArgumentTypeError(f"a margin is an accuracy drop from 0 to 1, got {text}")
+    return margin
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of every sub-command."""
     parser = argparse.ArgumentParser(prog="python -m bot.trainer", description=__doc__.split("\n\n")[0])
@@ -42,20 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", help="train if needed, score held-out split and dev set, compare")
     evaluate.add_argument("--heldout-only", action="store_true", help="skip ../shared/eval (one training fewer)")
-    evaluate.add_argument("--dev", type=Path, help="labelled CSV instead of ../shared/eval/intents_dev.csv")
+    evaluate.add_argument("--dev", type=existing_file, help="labelled CSV instead of ../shared/eval/intents_dev.csv")
     evaluate.add_argument("--all-misses", action="store_true",
                           help="list the misses of every intent (default: of every intent that changed)")
     evaluate.add_argument("--accept", action="store_true", help="then make this report the accepted one")
     evaluate.add_argument("--gate", action="store_true", help="exit 1 when held-out or regression-set accuracy fell below its margin")
-    evaluate.add_argument("--margin", type=float, default=DEFAULT_MARGIN, help=f"gate margin (default {DEFAULT_MARGIN})")
-    evaluate.add_argument("--regression-margin", type=float, default=DEFAULT_REGRESSION_MARGIN,
+    evaluate.add_argument("--margin", type=accuracy_margin, default=DEFAULT_MARGIN, help=f"gate margin (default {DEFAULT_MARGIN})")
+    evaluate.add_argument("--regression-margin", type=accuracy_margin, default=DEFAULT_REGRESSION_MARGIN,
                           help=f"allowed drop on tests/nlu_regression.yml (default {DEFAULT_REGRESSION_MARGIN})")
 
     commands.add_parser("accept", help="copy reports/nlu_latest.json to reports/nlu_accepted.json")
 
     gate = commands.add_parser("gate", help="check reports/nlu_latest.json against the accepted report")
-    gate.add_argument("--margin", type=float, default=DEFAULT_MARGIN, help=f"allowed drop (default {DEFAULT_MARGIN})")
-    gate.add_argument("--regression-margin", type=float, default=DEFAULT_REGRESSION_MARGIN,
+    gate.add_argument("--margin", type=accuracy_margin, default=DEFAULT_MARGIN, help=f"allowed drop (default {DEFAULT_MARGIN})")
+    gate.add_argument("--regression-margin", type=accuracy_margin, default=DEFAULT_REGRESSION_MARGIN,
                       help=f"allowed drop on tests/nlu_regression.yml (default {DEFAULT_REGRESSION_MARGIN})")
     gate.add_argument("--latest", type=Path, default=LATEST_REPORT, help="report to check")
     gate.add_argument("--accepted", type=Path, default=ACCEPTED_REPORT, help="report to compare with")

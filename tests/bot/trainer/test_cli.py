@@ -94,3 +94,21 @@ def test_eval_report_lists_every_miss_of_the_changed_intents_and_names_them_in_t
     assert "took   * order_status -> gift_wrapping 0.61: order status pls" in text
     assert not verdict.passed
     assert "1 order_status phrasing(s) now read as gift_wrapping" in text
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["eval", "--dev", "/nonexistent/intents.csv"], "no such file: /nonexistent/intents.csv"),
+        (["eval", "--margin", "-1"], "a margin is an accuracy drop from 0 to 1, got -1"),
+        (["gate", "--regression-margin", "lots"], "expected a number from 0 to 1, got 'lots'"),
+    ],
+)
+def test_bad_eval_and_gate_options_are_usage_errors_before_any_training(
+    argv: List[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(argv)
+
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
