@@ -8,6 +8,7 @@ import sys
 from typing import List, Optional, TextIO
 
 from bot.records.database import SchemaOutdatedError
+from bot.server.local_ports import is_port_number
 from bot.settings import SettingsError
 from review_app.accounts.access import ROLES
 
@@ -15,7 +16,7 @@ from review_app.accounts.access import ROLES
 def port_number(text: str) -> int:
     """An argparse type: a TCP port, 1-65535 (a clear usage error otherwise, before anything starts)."""
     port = _whole_number(text)
-    if not 1 <= port <= 65535:
+    if not is_port_number(str(port)):
         raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, got {text}")
     return port
 

@@ -34,12 +34,17 @@ class LocalPorts:
     review: int
 
 
+def is_port_number(text: str) -> bool:
+    """Whether `text` is a TCP port number, 1 to 65535 (the rule every port setting and option follows)."""
+    return text.isdigit() and 1 <= int(text) <= 65535
+
+
 def port_from_env(variable: str, default: int, environ: Mapping[str, str]) -> int:
     """`environ[variable]` as a port number, or `default` when unset or blank."""
     raw = (environ.get(variable) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+    if not is_port_number(raw):
         raise PortSettingError(f"{variable}={raw!r} is not a port number: set it to a number from 1 to 65535, or unset it.")
     return int(raw)
 
