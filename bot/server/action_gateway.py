@@ -187,23 +187,12 @@ class ActionGatewayInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ActionGatewayInput":
-        """Build the gateway and, from the project settings, the handoff service it falls back to."""
-        from bot.handoff.business_hours import BusinessHours
-        from bot.clock import system_clock
-        from bot.records.database import create_database_engine
-        from bot.records.schema_migrations import create_schema
-        from bot.handoff.desk_notice import LogDesk
-        from bot.handoff.store import HandoffStore
-        from bot.services import VAR_DIR
-        from bot.settings import load_settings
+        """Build the gateway; the handoff service it falls back to is the process's own
+        (`bot.services.default_services`, which the in-process actions use too: one engine on the
+        records database, not two)."""
+        from bot.services import default_services
 
-        settings = load_settings()
-        engine = create_database_engine(settings.database_url)
-        create_schema(engine)
-        handoffs = HandoffService(
-            HandoffStore(engine, system_clock), LogDesk(VAR_DIR / "desk_notifications.jsonl"),
-            BusinessHours(settings.handoff), system_clock,
-        )
+        handoffs = default_services().handoff_service
         return cls(ActionGateway(GatewaySettings.from_credentials(credentials), handoffs))
 
     def __init__(self, gateway: ActionGateway) -> None:
