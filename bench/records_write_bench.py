@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
@@ -115,15 +116,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    if args.folder is not None:
-        args.folder.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="records-bench-", dir=args.folder))
+    with ExitStack() as cleanup:
+        if args.folder is not None:
+            args.folder.mkdir(parents=True, exist_ok=True)
+            folder = Path(tempfile.mkdtemp(prefix="records-bench-", dir=args.folder))
+        else:
+            folder = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="records-bench-")))
         print(report(measure(folder, args.rounds), folder))
-        return 0
-    with tempfile.TemporaryDirectory(prefix="records-bench-") as temporary:
-        print(report(measure(Path(temporary), args.rounds), Path(temporary)))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
