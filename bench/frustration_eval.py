@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from bot.handoff.escalation import CustomerTurn, decide  # noqa: E402  (runs as a script from any directory)
 from bot.nlu.frustration_corpus import GOEMOTIONS_GROUP, NOT_CALM_INTENTS, training_corpus  # noqa: E402
 from bot.nlu.frustration_model import FitResult, FrustrationModel, fit  # noqa: E402
+from bot.trainer.nlu_scoring import percentile  # noqa: E402
 
 DEFAULT_EVAL_DIR = (REPO_ROOT / "../shared/eval").resolve()
 PROXY_FILE = "frustration_dev.csv"
@@ -69,12 +70,6 @@ def metrics(predictions: Sequence[bool], labels: Sequence[bool]) -> Metrics:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     accuracy = sum(1 for predicted, actual in pairs if predicted == actual) / len(pairs)
     return Metrics(precision, recall, f1, accuracy)
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """The value below which `share` of `values` lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def handed_off_first(model: FrustrationModel, texts: Sequence[str], threshold: float) -> list[bool]:

@@ -22,18 +22,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from bot.launcher.processes import train  # noqa: E402
+from bot.trainer.nlu_scoring import percentile  # noqa: E402
 from tests.e2e.running_assistant import running_assistant  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
 
 FRUSTRATED = "This is the THIRD time I'm asking, your service is useless!!!"
 AGENTS_CHANNEL = "C0AGENTS1"
 DESK_TOKEN = "xoxb-desk-bench"
-
-
-def percentile(values: List[float], share: float) -> float:
-    """The value below which `share` of `values` fall (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered))) - 1))]
 
 
 def measure(handoffs: int, poll_seconds: float) -> List[float]:

@@ -37,6 +37,7 @@ from bot.records.feedback_store import FeedbackStore  # noqa: E402
 from bot.records.nps_store import NpsStore  # noqa: E402
 from bot.records.schema_migrations import create_schema  # noqa: E402
 from bot.records.ticket_store import TicketStore  # noqa: E402
+from bot.trainer.nlu_scoring import percentile  # noqa: E402
 
 Operation = Callable[[int], None]
 
@@ -83,12 +84,6 @@ def measure(folder: Path, rounds: int) -> Dict[str, Dict[str, List[float]]]:
     for engine in engines.values():
         engine.dispose()
     return timings
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def report(timings: Dict[str, Dict[str, List[float]]], folder: Path) -> str:
