@@ -152,7 +152,7 @@ class DeskRelay:
     async def _close(self, handoff: Handoff, by: str, note: str) -> None:
         """Resolve and hand the conversation back to the bot."""
         try:
-            closed = await self._desk.resolve(handoff.id, by, note)
+            closed = await self._desk.close(handoff.id, by, note)
         except HandoffError:
             return
         if self._board is not None:

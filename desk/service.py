@@ -58,12 +58,21 @@ class DeskService:
         return self.handoffs.record_human_reply(handoff_id)
 
     async def resolve(self, handoff_id: str, agent: str, note: str = "") -> Handoff:
-        """Close the handoff and give the conversation back to the bot, which says it is back."""
+        """An agent hands the conversation back to the bot; refused while another agent has it
+        claimed (a stale console page or Slack button must not end a colleague's conversation)."""
+        handoff = self.handoffs.get(handoff_id)
+        if handoff.status == CLAIMED and handoff.claimed_by != agent:
+            raise HandoffError(f"Handoff {handoff_id} is being handled by {handoff.claimed_by}.")
+        return await self.close(handoff_id, agent, note)
+
+    async def close(self, handoff_id: str, by: str, note: str = "") -> Handoff:
+        """Close the handoff whoever has it and give the conversation back to the bot, which says
+        it is back (the customer asking for the bot, an automatic close, an agent's resolve)."""
         handoff = self.handoffs.get(handoff_id)
         if handoff.status not in ACTIVE_STATUSES:
             raise HandoffError(f"Handoff {handoff_id} is already {handoff.status}.")
         await self.conversations.resume(handoff.conversation_id)
-        return self.handoffs.resolve(handoff_id, by=agent, note=note)
+        return self.handoffs.resolve(handoff_id, by=by, note=note)
 
     async def conversation_events(self, handoff_id: str) -> List[Dict[str, Any]]:
         """The live conversation behind a handoff (including messages after the handoff)."""

@@ -144,6 +144,21 @@ def test_resolve_gives_the_conversation_back_to_the_bot(agent: TestClient, waiti
     assert flashes(agent, f"/console/{handoff_id}") == [f"Handoff {handoff_id} is already resolved."]
 
 
+def test_an_agent_cannot_resolve_someone_elses_handoff(agent: TestClient, waiting: List[Handoff],
+                                                       handoffs: HandoffStore, fake_rasa: FakeRasaApi) -> None:
+    """A stale console page (opened before bea claimed) must not end bea's conversation."""
+    handoff_id = waiting[0].id
+    page = agent.get(f"/console/{handoff_id}")
+    handoffs.claim(handoff_id, "bea")
+    answer = agent.post(f"/console/{handoff_id}/resolve", data={"note": "", "csrf_token": csrf_from(page.text)},
+                        follow_redirects=False)
+    assert answer.status_code == 303
+    assert flashes(agent, f"/console/{handoff_id}") == [f"Handoff {handoff_id} is being handled by bea."]
+    stored = handoffs.get(handoff_id)
+    assert stored.status == CLAIMED and stored.claimed_by == "bea" and stored.resolved_by is None
+    assert fake_rasa.calls("/conversations/cust-1/tracker/events") == []
+
+
 def test_unknown_handoff_in_the_console(agent: TestClient) -> None:
     assert agent.get("/console/H-NOTHERE").status_code == 404
     submit(agent, "/console", "/console/H-NOTHERE/claim")
