@@ -5,6 +5,11 @@ sender of any JSON type (a list body even crashes it with a 500); a message with
 lands in one shared conversation called "default". `GuardedRestInput` serves the same URL
 (`/webhooks/rest/webhook`) and answers such requests with a 4xx before Rasa sees them, so
 nothing is stored half-way. In credentials, `channels.rest_guard.GuardedRestInput:` replaces `rest:`.
+
+The REST channel has no sign-in, so its senders may not name a platform channel's conversation
+("telegram:<chat>", "slack:...", "sms:<phone>"): anyone who can reach the webhook could otherwise
+read what the bot remembers of that customer's conversation (an order and its tracking number) or
+post "never mind" into their handoff.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from sanic.response import HTTPResponse
 from channels.request_body import RequestRejected, parse_json_object, read_body_text, require_content_type
 
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
+# conversation-id prefixes of the platform channels (`CHANNEL` of channels.telegram, .slack, .sms)
+PLATFORM_CONVERSATION_PREFIXES = ("telegram:", "slack:", "sms:")
 
 
 def check_rest_message(request: Request, max_body_bytes: int) -> None:
@@ -29,6 +36,9 @@ def check_rest_message(request: Request, max_body_bytes: int) -> None:
     body = parse_json_object(text)
     if not isinstance(body.get("sender"), str) or not body["sender"].strip():
         raise RequestRejected(400, '"sender" must be a non-empty string (the conversation id)')
+    if body["sender"].strip().lower().startswith(PLATFORM_CONVERSATION_PREFIXES):
+        prefix = body["sender"].strip().split(":", 1)[0]
+        raise RequestRejected(403, f'"sender" may not start with "{prefix}:": that is a {prefix} conversation, not a REST one')
     if not isinstance(body.get("message"), str):
         raise RequestRejected(400, '"message" must be a string')
     if body.get("metadata") is not None and not isinstance(body["metadata"], dict):

@@ -9,7 +9,7 @@ from typing import Dict, Iterator, Tuple
 import httpx
 import pytest
 
-from channels.rest_guard import GuardedRestInput
+from channels.rest_guard import PLATFORM_CONVERSATION_PREFIXES, GuardedRestInput
 from tests.fakes.rasa_app import ChannelServer
 
 JSON = "application/json"
@@ -24,6 +24,9 @@ BAD: Dict[str, Tuple[bytes, str, int]] = {
     "metadata-list": (b'{"sender": "s", "message": "hi", "metadata": [1]}', JSON, 400),
     "text-plain": (b'{"sender": "s", "message": "hi"}', "text/plain", 415),
     "too-big": (json.dumps({"sender": "s", "message": "a" * 2000}).encode(), JSON, 413),
+    "sms-conversation": (b'{"sender": "sms:+15551234567", "message": "where is my order"}', JSON, 403),
+    "telegram-conversation": (b'{"sender": "telegram:4242", "message": "never mind"}', JSON, 403),
+    "slack-conversation": (b'{"sender": " Slack:T1:C1", "message": "hi"}', JSON, 403),
 }
 
 
@@ -54,6 +57,15 @@ def test_a_bad_request_gets_a_4xx_and_never_reaches_the_agent(server: ChannelSer
     assert response.status_code == status
     assert response.json()["error"]
     assert len(server.agent.received) == before
+
+
+def test_the_platform_prefixes_are_the_platform_channels_conversation_ids() -> None:
+    """The refused prefixes are exactly what the Telegram, Slack and SMS adapters name their conversations."""
+    from channels.slack.events import CHANNEL as SLACK
+    from channels.sms.output import CHANNEL as SMS
+    from channels.telegram.updates import CHANNEL as TELEGRAM
+
+    assert sorted(PLATFORM_CONVERSATION_PREFIXES) == sorted(f"{name}:" for name in (TELEGRAM, SLACK, SMS))
 
 
 def test_the_channel_health_route_still_answers(server: ChannelServer) -> None:
