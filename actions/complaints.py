@@ -30,7 +30,7 @@ class ActionLogComplaint(ServiceAction):
             channel=conversation_channel(tracker),
             text=text,
             product=product.name if product else None,
-            order_id=order_id_from(tracker),
+            order_id=order_id_from(tracker, self.services.orders),
         )
         dispatcher.utter_message(
             text=(

@@ -10,16 +10,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_action import ServiceAction
 from bot.clock import local_date
-from bot.shop.orders import Order, find_order_id_in_text, looks_like_order_id, normalise_order_id
+from bot.shop.orders import Order, OrderBook, first_known_order_id, order_id_candidates
 
 
-def order_id_from(tracker: Tracker) -> Optional[str]:
-    """The order id in the latest message (entity or shape), else the one given earlier."""
-    for value in tracker.get_latest_entity_values("order_id"):
-        if looks_like_order_id(str(value)):
-            return normalise_order_id(str(value))
-    found = find_order_id_in_text(tracker.latest_message.get("text") or "")
-    return found or tracker.get_slot("order_id")
+def order_id_from(tracker: Tracker, orders: OrderBook) -> Optional[str]:
+    """The order id in the latest message (entity or shape; of several, the first `orders`
+    knows), else the one given earlier."""
+    candidates = order_id_candidates(
+        tracker.get_latest_entity_values("order_id"), tracker.latest_message.get("text") or ""
+    )
+    return first_known_order_id(candidates, orders) or tracker.get_slot("order_id")
 
 
 def unknown_order_message(order_id: str) -> str:
@@ -43,7 +43,7 @@ class ActionOrderStatus(ServiceAction):
         """Look the order up; a bare number after "cancel?" is handled as a cancellation."""
         if tracker.get_slot("awaiting") == "cancel_order":
             return await ActionCancelOrder(self._services).run(dispatcher, tracker, domain)
-        order_id = order_id_from(tracker)
+        order_id = order_id_from(tracker, self.services.orders)
         if order_id is None:
             dispatcher.utter_message(response="utter_ask_order_id")
             return [SlotSet("awaiting", "order_status")]
@@ -67,7 +67,7 @@ class ActionCancelOrder(ServiceAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         """Check the order's state and explain what can be done now."""
-        order_id = order_id_from(tracker)
+        order_id = order_id_from(tracker, self.services.orders)
         if order_id is None:
             dispatcher.utter_message(
                 text="I can help with that. What's the order number? It's in your confirmation email, e.g. #55213."

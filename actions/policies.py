@@ -47,7 +47,7 @@ class ActionRefund(ServiceAction):
     ) -> List[EventType]:
         """Explain the refund path; mention a known order's refund status."""
         refunds = self.services.policies.get("refunds")
-        order_id = order_id_from(tracker)
+        order_id = order_id_from(tracker, self.services.orders)
         order = self.services.orders.find(order_id) if order_id else None
         if order is not None and order.refund:
             dispatcher.utter_message(text=f"The refund for order {order.id}: {order.refund}.")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Dict, Optional, Protocol, Tuple
+from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Tuple
 
 import yaml
 
@@ -129,3 +129,30 @@ def find_order_id_in_text(text: str) -> Optional[str]:
     """The first order-id-shaped token in free text (e.g. "order #55213 pls" → "55213")."""
     match = _ORDER_ID_IN_TEXT.search(text)
     return normalise_order_id(match.group(1)) if match else None
+
+
+# a letter prefix typed apart from its digits: "order A 10977", "ord 7781" (also "MY ORDER IS 55213")
+_SPACED_PREFIX_ID = re.compile(r"(?<![\w-])#?([A-Za-z]{1,4}) (\d{4,20})(?![\w-])")
+
+
+def order_id_candidates(entity_values: Iterable[str], text: str) -> List[str]:
+    """The order ids a message may mean, most likely first: recognised entities, the first
+    id-shaped token, then each prefix typed apart from its digits joined to them.
+
+    A spaced prefix is ambiguous ("A 10977" is an id, "IS 55213" is not), so callers keep the
+    first candidate their order book knows (`first_known_order_id`).
+    """
+    candidates = [normalise_order_id(str(value)) for value in entity_values if looks_like_order_id(str(value))]
+    in_text = find_order_id_in_text(text)
+    if in_text is not None:
+        candidates.append(in_text)
+    candidates += [normalise_order_id(prefix + digits) for prefix, digits in _SPACED_PREFIX_ID.findall(text)]
+    return list(dict.fromkeys(candidates))
+
+
+def first_known_order_id(candidates: Sequence[str], orders: OrderBook) -> Optional[str]:
+    """The first candidate `orders` knows, else the first candidate (to say it is unknown), else None."""
+    for candidate in candidates:
+        if orders.find(candidate) is not None:
+            return candidate
+    return candidates[0] if candidates else None

@@ -40,6 +40,25 @@ def test_status_from_an_id_typed_in_free_text(shop_services: Services, domain_di
     assert outcome.slot("order_id") == "A-10977"
 
 
+@pytest.mark.parametrize(
+    ("text", "entities", "order_id"),
+    [
+        ("order A 10977 please", [entity("order_id", "10977")], "A-10977"),
+        ("where is order ord 7781", [], "ORD-7781"),
+        ("MY ORDER IS 55213", [entity("order_id", "55213")], "55213"),
+    ],
+    ids=["upper-prefix-apart", "lower-prefix-apart", "caps-word-before-the-number"],
+)
+def test_a_prefix_typed_apart_from_its_digits_finds_the_order(
+    shop_services: Services, domain_dict: Dict[str, Any], text: str, entities: list, order_id: str
+) -> None:
+    """orders.yml promises ids match ignoring spaces; a word before a number must not hide the order."""
+    outcome = status(shop_services, domain_dict, text, entities=entities)
+
+    assert outcome.slot("order_id") == order_id
+    assert not outcome.texts[0].startswith("I can't find")
+
+
 def test_status_uses_the_order_given_earlier(shop_services: Services, domain_dict: Dict[str, Any]) -> None:
     outcome = status(shop_services, domain_dict, "and where is it now?", slots={"order_id": "A-10442"})
 

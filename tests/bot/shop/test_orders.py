@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
+from typing import List, Optional
 
 import pytest
 
 from bot.services import SHOP_DATA
-from bot.shop.orders import Order, YamlOrderBook, find_order_id_in_text, looks_like_order_id, normalise_order_id
+from bot.shop.orders import (
+    Order, YamlOrderBook, find_order_id_in_text, first_known_order_id, looks_like_order_id, normalise_order_id,
+    order_id_candidates,
+)
 from tests.builders import EMOJI_ONLY_TEXT, LONG_TEXT
 
 
@@ -139,3 +142,23 @@ def test_a_delayed_order_whose_new_estimate_lapsed_says_so_without_repeating_its
     text = order("delayed", eta="2026-12-01").describe(date(2026, 12, 7))
 
     assert "The new estimate is 2026-12-01. Sorry about that. That new date has passed too, sorry." in text
+
+
+@pytest.mark.parametrize(
+    ("entities", "text", "expected"),
+    [
+        (["10977"], "order A 10977", ["10977", "A10977"]),
+        ([], "ord 7781 please", ["7781", "ORD7781"]),
+        (["#55213"], "MY ORDER IS 55213", ["55213", "IS55213"]),
+        (["abc"], "where is it", []),
+    ],
+)
+def test_order_id_candidates_most_likely_first(entities: List[str], text: str, expected: List[str]) -> None:
+    assert order_id_candidates(entities, text) == expected
+
+
+def test_the_first_candidate_the_book_knows_wins(book: YamlOrderBook) -> None:
+    assert first_known_order_id(["10977", "A10977"], book) == "A10977"
+    assert first_known_order_id(["55213", "IS55213"], book) == "55213"
+    assert first_known_order_id(["99999", "IS99999"], book) == "99999"
+    assert first_known_order_id([], book) is None
