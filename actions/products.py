@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_action import ServiceAction
+from bot.shop.product_mentions import asked_for_item
 
 
 class ActionAnswerProduct(ServiceAction):
@@ -21,11 +22,13 @@ class ActionAnswerProduct(ServiceAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        """Describe the product mentioned now (or earlier in the conversation)."""
+        """Describe the product mentioned now (or, for a follow-up naming nothing, the one discussed
+        earlier); an item we don't sell ("do you sell phones?") is named and the range listed."""
         catalogue = self.services.catalogue
         text = tracker.latest_message.get("text") or ""
         mention = next(tracker.get_latest_entity_values("product"), None)
         product = (catalogue.find(mention) if mention else None) or catalogue.find_in_text(text)
+        mention = mention or (asked_for_item(text) if product is None else None)
         if product is None and mention:
             dispatcher.utter_message(
                 text=f"I couldn't find \"{mention}\" in our range. We sell: "

@@ -53,6 +53,26 @@ def test_a_follow_up_question_uses_the_product_from_earlier(
     assert "Pulse Fitness Watch costs £149.00 and is in stock, but only a few left" in outcome.texts[0]
 
 
+@pytest.mark.parametrize("text", ["do you sell phones?", "Do you have any laptops in stock", "do u carry e-bikes"])
+def test_asking_for_an_item_we_dont_sell_never_answers_with_the_product_from_earlier(
+    shop_services: Services, domain_dict: Dict[str, Any], text: str
+) -> None:
+    outcome = ask_about(shop_services, domain_dict, text, slots={"product": "Lumen Desk Lamp"})
+
+    [reply] = outcome.texts
+    assert reply.startswith("I couldn't find \"") and "in our range. We sell: " in reply
+    assert "£45.00" not in reply
+    assert outcome.slot("awaiting") == "product"
+
+
+def test_do_you_have_it_still_refers_to_the_product_from_earlier(
+    shop_services: Services, domain_dict: Dict[str, Any]
+) -> None:
+    outcome = ask_about(shop_services, domain_dict, "do you have it in stock?", slots={"product": "Pulse Fitness Watch"})
+
+    assert outcome.texts[0].startswith("The Pulse Fitness Watch costs £149.00")
+
+
 def test_without_any_product_the_customer_is_asked_which(shop_services: Services, domain_dict: Dict[str, Any]) -> None:
     outcome = ask_about(shop_services, domain_dict, "how much is it?")
 
