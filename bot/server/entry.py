@@ -16,7 +16,8 @@ when debug lines are written (`bot.server.debug_log_copies`), jax and h5py, whic
 import for nothing Rasa uses, stay out (`bot.server.unused_libraries`), `rasa run` does its
 matrix products on one BLAS thread (`bot.server.blas_threads`), and Rasa's "could not create
 tables" when two instances start together is logged as the note it is
-(`bot.server.concurrent_table_creation`), each conversation's tracker stays in memory between its
+(`bot.server.concurrent_table_creation`), Rasa's telemetry and crash reports are off unless
+asked for (`bot.server.rasa_telemetry`), each conversation's tracker stays in memory between its
 turns while the database holds nothing newer (`bot.server.kept_trackers`), and the loaded model is
 frozen out of the garbage collector's full collections (`bot.server.frozen_startup_heap`).
 """
@@ -31,6 +32,7 @@ from typing import Any, Callable, List, Optional
 from bot.server import blas_threads
 from bot.server import library_logging
 from bot.server import log_privacy
+from bot.server import rasa_telemetry
 
 
 # Start-up patches that make Rasa's turns cheaper and change none of its predictions or replies;
@@ -55,6 +57,7 @@ def main(argv: Optional[List[str]] = None, run_module: Callable[..., Any] = runp
         return 2
     if args[1:3] == ["rasa", "run"]:
         blas_threads.use_one_thread()  # before anything imports numpy
+    rasa_telemetry.keep_off()
     log_privacy.install()
     library_logging.quiet()
     if args[1] == "rasa":

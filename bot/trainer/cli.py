@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, TextIO
 
 from bot.launcher.processes import StartupError
 from bot.launcher.terminal_chat import read_token
+from bot.server import rasa_telemetry
 from bot.server.local_ports import PortSettingError, rasa_url
 from bot.trainer.data_lint import LintSettings, check_data, run_rasa_validate
 from bot.trainer.finetune import retrain
@@ -188,6 +189,7 @@ def run_watch(args: argparse.Namespace, out: TextIO) -> int:
 def main(argv: Optional[List[str]] = None, out: TextIO = sys.stdout) -> int:
     """Dispatch to the sub-command; return the exit code."""
     args = build_parser().parse_args(argv)
+    rasa_telemetry.keep_off()
     if args.command == "check-data":
         return run_check_data(args, out)
     if args.command == "eval":
