@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.launcher.port_check import ports_in_use_message
 from bot.launcher.processes import AssistantProcesses, StartupError, describe_exit, train
-from bot.server.local_ports import PortSettingError, local_ports
+from bot.server.local_ports import PortSettingError, chat_command, local_ports
 from bot.settings import REPO_ROOT
 
 VAR_DIR = Path(os.environ.get("BRIGHTWAY_VAR_DIR") or REPO_ROOT / "var")
@@ -99,7 +99,7 @@ def _print_welcome(processes: AssistantProcesses, model: Path) -> None:
     lines = [
         "",
         "Brightway assistant is running.",
-        f"  Talk to it:        make chat   (in another terminal; --debug shows intents and scores)",
+        f"  Talk to it:        {chat_command(processes.rasa_port)}   (in another terminal; --debug shows intents and scores)",
         f"  Review app:        {processes.review_url}  (transcripts, metrics, agent console; add a user with",
         f"                     .venv/bin/python -m review_app create-user NAME --role lead)",
         f"  REST channel:      POST {processes.rasa_url}/webhooks/rest/webhook",

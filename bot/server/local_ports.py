@@ -36,7 +36,7 @@ class LocalPorts:
 
 def is_port_number(text: str) -> bool:
     """Whether `text` is a TCP port number, 1 to 65535 (the rule every port setting and option follows)."""
-    return text.isdigit() and 1 <= int(text) <= 65535
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= 65535
 
 
 def port_from_env(variable: str, default: int, environ: Mapping[str, str]) -> int:
@@ -53,6 +53,12 @@ def local_ports(environ: Optional[Mapping[str, str]] = None) -> LocalPorts:
     """The ports `bot run` uses: BRIGHTWAY_RASA_PORT, _ACTIONS_PORT, _DESK_PORT, _REVIEW_PORT or the defaults."""
     env = os.environ if environ is None else environ
     return LocalPorts(**{name: port_from_env(variable, default, env) for name, (variable, default) in PORT_VARIABLES.items()})
+
+
+def chat_command(rasa_port: int) -> str:
+    """The command that reaches a `bot run` serving Rasa on `rasa_port` (naming the port when it is not the default)."""
+    variable, default = PORT_VARIABLES["rasa"]
+    return "make chat" if rasa_port == default else f"{variable}={rasa_port} make chat"
 
 
 def rasa_url(environ: Optional[Mapping[str, str]] = None) -> str:

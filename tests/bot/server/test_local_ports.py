@@ -13,7 +13,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from bot.server.local_ports import LocalPorts, PortSettingError, local_ports, rasa_url
+from bot.server.local_ports import LocalPorts, PortSettingError, chat_command, local_ports, rasa_url
 from bot.settings import REPO_ROOT
 from bot.trainer.cli import assistant_loader
 
@@ -67,10 +67,16 @@ def test_defaults_and_overrides_of_every_port() -> None:
     assert rasa_url({"BRIGHTWAY_RASA_PORT": ""}) == "http://127.0.0.1:5005"
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "70000", "-5"])
+@pytest.mark.parametrize("value", ["abc", "0", "70000", "-5", "²", "５００５"])
 def test_a_bad_port_names_the_variable(value: str) -> None:
     with pytest.raises(PortSettingError, match="BRIGHTWAY_DESK_PORT="):
         local_ports({"BRIGHTWAY_DESK_PORT": value})
+
+
+def test_the_chat_command_names_a_port_that_is_not_the_default() -> None:
+    """`bot run`'s welcome shows this: a plain `make chat` would not reach an assistant on 5405."""
+    assert chat_command(5005) == "make chat"
+    assert chat_command(5405) == "BRIGHTWAY_RASA_PORT=5405 make chat"
 
 
 def test_chat_talks_to_the_port_bot_run_uses(rasa_port: int, tmp_path: Path) -> None:
