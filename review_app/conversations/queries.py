@@ -19,7 +19,7 @@ from bot.clock import as_utc
 from bot.handoff.escalation import NOT_UNDERSTOOD_INTENTS
 from review_app.conversations.index import conversation_messages_table, conversation_summaries_table
 from review_app.conversations.review_notes import reviews_table, tags_table
-from review_app.handoffs.queries import date_range
+from review_app.handoffs.queries import date_range, last_page
 
 REVIEWED = "yes"
 UNREVIEWED = "no"
@@ -85,7 +85,7 @@ class ConversationPage:
     @property
     def pages(self) -> int:
         """How many pages the filtered list has (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
+        return last_page(self.total, self.per_page)
 
 
 @dataclass(frozen=True)
@@ -117,11 +117,11 @@ class ConversationQueries:
         self.low_confidence = low_confidence
 
     def page(self, filters: ConversationFilter, page: int = 1, per_page: int = 50) -> ConversationPage:
-        """The `page`-th page of matching conversations, most recently active first."""
-        page = max(1, page)
+        """The `page`-th page of matching conversations, most recently active first (the last page when past it)."""
         count_query = self._filtered(sa.select(sa.func.count()).select_from(summaries), filters)
         with self._engine.connect() as connection:
             total = int(connection.execute(count_query).scalar_one())
+        page = min(max(1, page), last_page(total, per_page))
         rows = list(self.rows(filters, limit=per_page, offset=(page - 1) * per_page))
         return ConversationPage(rows, page, per_page, total)
 

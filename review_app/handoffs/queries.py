@@ -18,7 +18,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from bot.clock import as_utc
 from bot.handoff.store import CLAIMED, OPEN, RESOLVED, Handoff, handoffs_table
-from review_app.handoffs.digest import matches_words, query_words
+from review_app.handoffs.digest import matches_words, query_words, search_terms
 
 STATUSES = (OPEN, CLAIMED, RESOLVED)
 MAX_SEARCH_WORDS = 8
@@ -49,6 +49,17 @@ class HandoffFilter:
         """The words of the search as the word index holds them (at most `MAX_SEARCH_WORDS`)."""
         return query_words(self.search, MAX_SEARCH_WORDS)
 
+    @property
+    def unsearchable_words(self) -> List[str]:
+        """Words typed in the search that hold no word the index keeps (one letter, emoji, punctuation)."""
+        typed = dict.fromkeys(self.search.split())
+        return [word for word in typed if not search_terms(word)]
+
+    @property
+    def words_past_limit(self) -> List[str]:
+        """Words of the search after the first `MAX_SEARCH_WORDS`, which the search leaves out."""
+        return search_terms(self.search)[MAX_SEARCH_WORDS:]
+
 
 def handoff_record(handoff: Handoff) -> Dict[str, Any]:
     """Plain values of a handoff's list columns and timing figures, for CSV and JSON exports."""
@@ -76,7 +87,7 @@ class HandoffPage:
     @property
     def pages(self) -> int:
         """How many pages the filtered list has (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
+        return last_page(self.total, self.per_page)
 
 
 @dataclass(frozen=True)
@@ -96,10 +107,10 @@ class HandoffQueries:
         self._engine = engine
 
     def page(self, filters: HandoffFilter, page: int = 1, per_page: int = 50) -> HandoffPage:
-        """The `page`-th page of handoffs matching `filters`, newest first."""
-        page = max(1, page)
+        """The `page`-th page of handoffs matching `filters`, newest first (the last page when past it)."""
         counts = self.status_counts(filters)
         total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+        page = min(max(1, page), last_page(total, per_page))
         query = (
             self._filtered(sa.select(*_LIST_COLUMNS), filters)
             .order_by(handoffs_table.c.created_at.desc(), handoffs_table.c.id.desc())
@@ -173,12 +184,17 @@ class HandoffQueries:
         return query.where(*conditions) if conditions else query
 
 
+def last_page(total: int, per_page: int) -> int:
+    """The number of the last page of a list of `total` items (1 for an empty list)."""
+    return max(1, -(-total // per_page))
+
+
 def date_range(column: Any, since: Optional[date], until: Optional[date]) -> List[ColumnElement]:
     """Conditions keeping `column` (naive UTC datetime) within the days since..until, both included."""
     conditions: List[ColumnElement] = []
     if since is not None:
         conditions.append(column >= datetime.combine(since, time.min))
-    if until is not None:
+    if until is not None and until < date.max:
         conditions.append(column < datetime.combine(until + timedelta(days=1), time.min))
     return conditions
 

@@ -22,7 +22,7 @@ def conversation_list(request: Request) -> Response:
     params = dict(request.query_params)
     parsed = ParsedQuery()
     filters = conversation_filter(params, parsed)
-    page = services.conversation_queries.page(filters, page_number(params), services.config.page_size)
+    page = services.conversation_queries.page(filters, page_number(params, parsed), services.config.page_size)
     return render(request, "conversations.html", {
         "page": page, "filters": filters, "params": params, "errors": parsed.errors,
         "facets": services.conversation_queries.facets(), "with_params": with_params,

@@ -24,7 +24,7 @@ def handoff_list(request: Request) -> Response:
     params = dict(request.query_params)
     parsed = ParsedQuery()
     filters = handoff_filter(params, parsed)
-    page = services.handoff_queries.page(filters, page_number(params), services.config.page_size)
+    page = services.handoff_queries.page(filters, page_number(params, parsed), services.config.page_size)
     return render(request, "handoffs.html", {
         "page": page, "filters": filters, "params": params, "errors": parsed.errors,
         "facets": _facets(request), "statuses": STATUSES, "with_params": with_params,

@@ -77,3 +77,9 @@ def test_facets(queries: ConversationQueries) -> None:
     facets = queries.facets()
     assert facets.channels == ["rest", "sms", "telegram"] and facets.tags == ["good", "training"]
     assert "nlu_fallback" in facets.intents and "thank" in facets.intents
+
+
+def test_a_page_past_the_last_is_the_last_page(queries: ConversationQueries) -> None:
+    page = queries.page(ConversationFilter(), page=10**30, per_page=2)
+    assert (page.page, page.pages, [row.conversation_id for row in page.rows]) == (2, 2, ["calm"])
+    assert queries.page(ConversationFilter(min_messages=10**9), page=3).page == 1

@@ -46,7 +46,9 @@ def test_page_is_newest_first_with_totals(engine: Engine, made: Dict[str, Handof
     assert ids(first.rows) == ["r1", "t2", "t1"] and first.total == 4 and first.pages == 2
     assert first.status_counts == {"open": 2, "claimed": 1, "resolved": 1}
     assert ids(queries.page(HandoffFilter(), page=2, per_page=3).rows) == ["s1"]
-    assert queries.page(HandoffFilter(), page=9, per_page=3).rows == []
+    past_the_last = queries.page(HandoffFilter(), page=9, per_page=3)
+    assert (past_the_last.page, ids(past_the_last.rows)) == (2, ["s1"])
+    assert queries.page(HandoffFilter(channel="none"), page=9, per_page=3).page == 1
 
 
 def test_list_rows_carry_timings_but_not_transcripts(engine: Engine, made: Dict[str, Handoff]) -> None:
@@ -87,6 +89,7 @@ def test_date_range_includes_both_days(engine: Engine, made: Dict[str, Handoff])
     assert ids(list(queries.rows(HandoffFilter(since=day)))) == ["r1", "t2", "t1"]
     assert ids(list(queries.rows(HandoffFilter(until=day)))) == ["t1", "s1"]
     assert ids(list(queries.rows(HandoffFilter(since=date(2000, 1, 1), until=date(2000, 1, 2))))) == []
+    assert ids(list(queries.rows(HandoffFilter(since=date.min, until=date.max)))) == ["r1", "t2", "t1", "s1"]
 
 
 def test_facets_and_conversation_history(engine: Engine, made: Dict[str, Handoff]) -> None:
