@@ -39,10 +39,21 @@ MODEL_VERSION = 5
 # Below this score nothing is named as a signal: a calm "thanks!" must not read "reads_frustrated"
 # in a transcript because one feature leaned that way while the whole said calm.
 SIGNALS_FROM_SCORE = 0.1
+# Words that say nothing to a support lead on their own: a word n-gram made only of these ("and",
+# "this is") still counts in the score but is not named as a signal ("useless", "third time" are).
+FUNCTION_WORDS = frozenset(
+    "a an the and or but so this that these those it its is are was were be been am i i'm im me my you "
+    "your we our they them he she his her to of in on at for with as by from do does did have has had".split()
+)
 # Texts to unit-length sentence embeddings, one row per text.
 Embedder = Callable[[Sequence[str]], np.ndarray]
 # (learning rows, held-out rows) of our texts -> the second stage's log-odds for the held-out rows.
 FoldDecisions = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def names_something(ngram: str) -> bool:
+    """Whether a word n-gram has a word besides `FUNCTION_WORDS`, so that naming it as a signal tells a reader why."""
+    return any(word not in FUNCTION_WORDS for word in str(ngram).split())
 
 
 @dataclass(frozen=True)
@@ -267,7 +278,10 @@ class FrustrationModel:
             + sum(extras.values())
         )
         score = self.scores_from_probabilities([sigmoid(decision)])[0]
-        pushes = sorted(((value, column) for column, value in words.items() if value > 0.5), reverse=True)
+        pushes = sorted(
+            ((value, column) for column, value in words.items() if value > 0.5 and names_something(self._word_names[column])),
+            reverse=True,
+        )
         signals = [str(self._word_names[column]) for _, column in pushes[:limit]]
         signals.extend(name for name, value in extras.items() if value > 1.0)
         if self.gate is not None and vector is not None:

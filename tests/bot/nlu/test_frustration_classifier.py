@@ -15,11 +15,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.frustration_classifier import FRUSTRATION_KEY, FrustrationClassifier
 from bot.nlu.frustration_corpus import FRUSTRATION_DATA, data_fingerprint
+from bot.nlu.frustration_model import names_something
 from bot.nlu.frustration_model_store import load_model
 from bot.nlu.minilm_featurizer import MiniLMFeaturizer, message_embedding
 from bot.nlu.sentence_encoder import shared_encoder
 from bot.settings import REPO_ROOT
 from tests.builders import EMOJI_ONLY_TEXT, LONG_TEXT
+
+EXTRA_SIGNALS = {"all_caps", "repeated_punctuation", "sounds_angry", "reads_frustrated"}
 
 RESOURCE = Resource("frustration")
 CONTEXT = ExecutionContext(GraphSchema({}))
@@ -83,6 +86,17 @@ def test_the_parse_output_names_what_pushed_the_score_up(classifier: Frustration
     assert set(output) == {"score", "signals"}
     assert {"all_caps", "reads_frustrated"} <= set(output["signals"])
     assert scored(classifier, "How much is the Aura speaker?")["signals"] == []
+
+
+@pytest.mark.parametrize(
+    "text", ["this is useless, get me a human NOW", "and now this, the third time", "this is a joke and you know it"]
+)
+def test_signals_name_words_a_lead_can_read_not_and_or_this_is(classifier: FrustrationClassifier, text: str) -> None:
+    """A tester saw transcripts explain a handoff with "(this is, this, reads_frustrated)" and "(and, ...)"."""
+    named_words = [signal for signal in scored(classifier, text)["signals"] if signal not in EXTRA_SIGNALS]
+
+    assert all(names_something(signal) for signal in named_words), named_words
+    assert not {"and", "this", "this is", "is"} & set(named_words)
 
 
 @pytest.mark.parametrize("text", ["thanks!", "no", "hi, my parcel hasn't arrived yet"])
