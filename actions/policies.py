@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.orders import order_id_from
 from actions.service_action import ServiceAction
+from bot.clock import local_date
+from bot.shop.orders import refund_answer
 
 
 class ActionAnswerPolicy(ServiceAction):
@@ -45,13 +47,17 @@ class ActionRefund(ServiceAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        """Explain the refund path; mention a known order's refund status."""
+        """Explain what a refund means for a known order now (not shipped, return window open or
+        closed, refund issued), else the general refund path."""
         refunds = self.services.policies.get("refunds")
         order_id = order_id_from(tracker, self.services.orders)
         order = self.services.orders.find(order_id) if order_id else None
-        if order is not None and order.refund:
-            dispatcher.utter_message(text=f"The refund for order {order.id}: {order.refund}.")
-            return []
+        if order is not None:
+            today = local_date(self.services.clock(), self.services.settings.handoff.timezone)
+            answer = refund_answer(order, today)
+            if answer is not None:
+                dispatcher.utter_message(text=answer)
+                return []
         steps = (
             "To get a refund, start a free return under Orders > Return in your account (within "
             "30 days of delivery). "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Tuple
 
@@ -70,6 +70,51 @@ class Order:
             return date.fromisoformat(self.eta) < today
         except ValueError:
             return False
+
+
+RETURN_WINDOW_DAYS = 30  # data/shop/policies.yml, returns: "within 30 days of delivery"
+
+
+def refund_answer(order: Order, today: Optional[date]) -> Optional[str]:
+    """What a refund means for this order now, in plain words; None when only the general steps apply.
+
+    An order not yet shipped needs no return (it is cancelled free); a delivered one says until
+    when the free return runs, or that it has ended and what is still possible.
+    """
+    if order.refund:
+        return f"The refund for order {order.id}: {order.refund}."
+    if order.can_be_cancelled:
+        return (
+            f"Order {order.id} hasn't shipped yet, so there's nothing to return: cancel it free under Orders > "
+            "Cancel in your account and the refund goes back to your card within 2 working days. Or say "
+            "\"talk to a person\" and we'll cancel it for you."
+        )
+    if order.status == "delivered" and order.delivered:
+        return _delivered_refund_answer(order, today)
+    if order.status in ("shipped", "out_for_delivery", "delayed"):
+        return (
+            f"Order {order.id} is on its way. Once it arrives you can return it free within {RETURN_WINDOW_DAYS} days "
+            "for a full refund (Orders > Return in your account)."
+        )
+    return None
+
+
+def _delivered_refund_answer(order: Order, today: Optional[date]) -> Optional[str]:
+    """The return window of a delivered order: open until a date, or closed with what is left."""
+    try:
+        delivered = date.fromisoformat(str(order.delivered))
+    except ValueError:
+        return None
+    last_day = delivered + timedelta(days=RETURN_WINDOW_DAYS)
+    if today is None or today <= last_day:
+        return (
+            f"Order {order.id} was delivered on {delivered}, so you can return it free until {last_day} for a "
+            "full refund: Orders > Return in your account gives you the prepaid label."
+        )
+    return (
+        f"Order {order.id} was delivered on {delivered}, so the free {RETURN_WINDOW_DAYS}-day return ended on "
+        f"{last_day}. If it's faulty it is still under warranty: say \"talk to a person\" and we'll sort it out now."
+    )
 
 
 class OrderBook(Protocol):

@@ -8,7 +8,10 @@ from typing import List, Optional
 import pytest
 
 from bot.services import SHOP_DATA
+from bot.services import SHOP_DATA
+from bot.shop.company_policies import PolicyBook
 from bot.shop.orders import (
+    RETURN_WINDOW_DAYS,
     Order, YamlOrderBook, find_order_id_in_text, first_known_order_id, looks_like_order_id, normalise_order_id,
     order_id_candidates,
 )
@@ -162,3 +165,9 @@ def test_the_first_candidate_the_book_knows_wins(book: YamlOrderBook) -> None:
     assert first_known_order_id(["55213", "IS55213"], book) == "55213"
     assert first_known_order_id(["99999", "IS99999"], book) == "99999"
     assert first_known_order_id([], book) is None
+
+
+def test_the_return_window_is_the_one_the_returns_policy_states() -> None:
+    """Refund answers quote RETURN_WINDOW_DAYS; data/shop/policies.yml tells customers the same."""
+    returns = PolicyBook.from_yaml(SHOP_DATA / "policies.yml").get("returns")
+    assert returns is not None and f"within {RETURN_WINDOW_DAYS} days of delivery" in returns.can
