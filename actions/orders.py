@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.service_action import ServiceAction
 from bot.clock import local_date
-from bot.shop.orders import Order, OrderBook, first_known_order_id, order_id_candidates
+from bot.shop.orders import Order, OrderBook, first_known_order_id, not_received_answer, order_id_candidates, says_not_received
 
 
 def order_id_from(tracker: Tracker, orders: OrderBook) -> Optional[str]:
@@ -51,6 +51,9 @@ class ActionOrderStatus(ServiceAction):
         if order is None:
             dispatcher.utter_message(text=unknown_order_message(order_id))
             return [SlotSet("awaiting", "order_status")]
+        if order.status == "delivered" and says_not_received(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(text=not_received_answer(order))
+            return [SlotSet("order_id", order.id), SlotSet("awaiting", None)]
         today = local_date(self.services.clock(), self.services.settings.handoff.timezone)
         dispatcher.utter_message(text=order.describe(today))
         return [SlotSet("order_id", order.id), SlotSet("awaiting", None)]

@@ -72,6 +72,27 @@ class Order:
             return False
 
 
+_NOT_RECEIVED = re.compile(
+    r"(?:\bnever|\bnot|n't|\bdidnt|\bhavent|\bhasnt)\s+(?:\w+\s+){0,2}?"
+    r"(?:get|got|gotten|received?|arrived?|came|come|turned up|seen|here)\b|\bnowhere to be (?:found|seen)\b",
+    re.IGNORECASE,
+)
+
+
+def says_not_received(text: str) -> bool:
+    """Whether the customer says an order did not reach them ("says delivered but I never got it")."""
+    return bool(_NOT_RECEIVED.search(text))
+
+
+def not_received_answer(order: Order) -> str:
+    """A delivered order the customer says they never got: no repeating "delivered", a person to trace it now."""
+    return (
+        f"Order {order.id} ({', '.join(order.items)}) shows as delivered on {order.delivered}, but if it didn't reach "
+        "you, that's ours to sort out, not yours. Say \"talk to a person\" and someone from our team will trace it "
+        f"with {order.carrier or 'the carrier'} and send a replacement or refund it."
+    )
+
+
 RETURN_WINDOW_DAYS = 30  # data/shop/policies.yml, returns: "within 30 days of delivery"
 
 

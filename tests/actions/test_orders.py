@@ -59,6 +59,29 @@ def test_a_prefix_typed_apart_from_its_digits_finds_the_order(
     assert not outcome.texts[0].startswith("I can't find")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["order A-10442 says delivered but I never received it", "A-10442 didn't arrive", "I still haven't got A-10442"],
+)
+def test_a_delivered_order_the_customer_never_got_is_not_answered_with_delivered_again(
+    shop_services: Services, domain_dict: Dict[str, Any], text: str
+) -> None:
+    """A tester was told 'was delivered on 2026-11-06' after saying they never received it."""
+    outcome = status(shop_services, domain_dict, text)
+
+    [reply] = outcome.texts
+    assert reply.startswith("Order A-10442 (Vortex Robot Vacuum) shows as delivered on 2026-11-06, but if it didn't reach")
+    assert 'say "talk to a person"' in reply.lower()
+
+
+def test_a_delivered_order_asked_about_plainly_says_when_it_was_delivered(
+    shop_services: Services, domain_dict: Dict[str, Any]
+) -> None:
+    assert status(shop_services, domain_dict, "has A-10442 arrived?").texts == [
+        "Order A-10442 (Vortex Robot Vacuum) was delivered on 2026-11-06."
+    ]
+
+
 def test_status_uses_the_order_given_earlier(shop_services: Services, domain_dict: Dict[str, Any]) -> None:
     outcome = status(shop_services, domain_dict, "and where is it now?", slots={"order_id": "A-10442"})
 

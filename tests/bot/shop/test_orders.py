@@ -12,6 +12,7 @@ from bot.services import SHOP_DATA
 from bot.shop.company_policies import PolicyBook
 from bot.shop.orders import (
     RETURN_WINDOW_DAYS,
+    says_not_received,
     Order, YamlOrderBook, find_order_id_in_text, first_known_order_id, looks_like_order_id, normalise_order_id,
     order_id_candidates,
 )
@@ -171,3 +172,19 @@ def test_the_return_window_is_the_one_the_returns_policy_states() -> None:
     """Refund answers quote RETURN_WINDOW_DAYS; data/shop/policies.yml tells customers the same."""
     returns = PolicyBook.from_yaml(SHOP_DATA / "policies.yml").get("returns")
     assert returns is not None and f"within {RETURN_WINDOW_DAYS} days of delivery" in returns.can
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("says delivered but I never received it", True),
+        ("it didn't arrive", True),
+        ("I did not get the parcel", True),
+        ("it says delivered but it's not here", True),
+        ("has it arrived?", False),
+        ("it was delivered fine, thanks", False),
+        ("where is my order", False),
+    ],
+)
+def test_says_not_received(text: str, says: bool) -> None:
+    assert says_not_received(text) is says
