@@ -1,10 +1,10 @@
 """Keeps agents and waiting customers in touch while a person has the conversation.
 
 One pass (`run_once`) posts new handoffs to the agents' board, relays customer messages that
-arrived during the handoff, lets a customer leave the queue, sends honest updates to customers
-nobody claimed in time (re-notifying agents), and closes handoffs left open too long. Every
-step is recorded in the handoff store, so a restarted desk carries on where it stopped and two
-desks never escalate the same handoff twice.
+arrived during the handoff, lets a customer nobody claimed yet leave the queue, sends honest
+updates to customers nobody claimed in time (re-notifying agents), and closes handoffs left open
+too long. Every step is recorded in the handoff store, so a restarted desk carries on where it
+stopped and two desks never escalate the same handoff twice.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol
 
 from bot.clock import Clock
 from bot.handoff.escalation import HANDOFF_ACTION
-from bot.handoff.store import Handoff, HandoffError
+from bot.handoff.store import OPEN, Handoff, HandoffError
 from bot.server.rasa_http_api import RasaUnreachableError
 from desk.handoff_exit import wants_bot_back
 from desk.hold_monitor import AUTO_CLOSE_NOTE, HoldMonitor, escalation_message
@@ -122,24 +122,37 @@ class DeskRelay:
             self._desk.handoffs.set_desk_thread(handoff.id, thread)
 
     async def _relay_customer_messages(self, handoff: Handoff) -> None:
-        """Forward messages the customer sent since the handoff; honour "back to the bot"."""
+        """Forward messages the customer sent since the handoff; a waiting customer whose message
+        only asks for the bot back leaves the queue (once claimed, the agent decides)."""
         events = await self._desk.conversations.events(handoff.conversation_id)
         start = handoff.relayed_events or _after_last_handoff(events)
-        new_events = events[start:]
-        if not new_events:
+        if start >= len(events):
             return
         current = self._desk.handoffs.get(handoff.id)
-        for event in new_events:
+        for index in range(start, len(events)):
+            event = events[index]
             if event.get("event") != "user":
                 continue
             text = event.get("text") or ""
-            if wants_bot_back(text):
-                self._desk.handoffs.set_relayed_events(handoff.id, len(events))
-                await self._close(current, "customer", CUSTOMER_LEFT_NOTE)
-                return
+            if current.status == OPEN and wants_bot_back(text):
+                self._desk.handoffs.set_relayed_events(handoff.id, index)
+                if await self._customer_leaves(current):
+                    self._desk.handoffs.set_relayed_events(handoff.id, len(events))
+                    return
+                current = self._desk.handoffs.get(handoff.id)
             if self._board is not None:
                 await self._board.post_customer_message(current, text)
         self._desk.handoffs.set_relayed_events(handoff.id, len(events))
+
+    async def _customer_leaves(self, handoff: Handoff) -> bool:
+        """Close for a waiting customer who asked for the bot; False if an agent claimed it first."""
+        try:
+            closed = await self._desk.customer_leaves(handoff.id, CUSTOMER_LEFT_NOTE)
+        except HandoffError:
+            return False
+        if self._board is not None:
+            await self._board.post_closed(closed)
+        return True
 
     async def _escalate(self, handoff: Handoff, position: int) -> None:
         """Tell a waiting customer where they stand and remind agents, once per interval."""

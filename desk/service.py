@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Protocol
 
-from bot.handoff.store import ACTIVE_STATUSES, CLAIMED, ClaimResult, Handoff, HandoffError, HandoffStore
+from bot.handoff.store import ACTIVE_STATUSES, CLAIMED, OPEN, ClaimResult, Handoff, HandoffError, HandoffStore
+
+# One agent reply is at most one Telegram message (4096) and three SMS pieces (1600 each), and
+# fits one Slack message; a longer answer is better sent as several replies.
+MAX_REPLY_CHARACTERS = 4000
+
+logger = logging.getLogger(__name__)
 
 
 class ConversationApi(Protocol):
@@ -44,9 +51,7 @@ class DeskService:
 
     async def reply(self, handoff_id: str, agent: str, text: str) -> Handoff:
         """Send an agent's reply to the customer; an unclaimed handoff is claimed by the replier."""
-        text = text.strip()
-        if not text:
-            raise HandoffError("A reply needs some text.")
+        text = _checked_reply(text)
         handoff = self.handoffs.get(handoff_id)
         if handoff.status not in ACTIVE_STATUSES:
             raise HandoffError(f"Handoff {handoff_id} is {handoff.status}; the bot has the conversation again.")
@@ -63,17 +68,52 @@ class DeskService:
         handoff = self.handoffs.get(handoff_id)
         if handoff.status == CLAIMED and handoff.claimed_by != agent:
             raise HandoffError(f"Handoff {handoff_id} is being handled by {handoff.claimed_by}.")
-        return await self.close(handoff_id, agent, note)
+        return await self._hand_back(handoff, agent, note)
 
     async def close(self, handoff_id: str, by: str, note: str = "") -> Handoff:
         """Close the handoff whoever has it and give the conversation back to the bot, which says
-        it is back (the customer asking for the bot, an automatic close, an agent's resolve)."""
+        it is back (an automatic close, an agent's resolve)."""
+        return await self._hand_back(self.handoffs.get(handoff_id), by, note)
+
+    async def customer_leaves(self, handoff_id: str, note: str = "") -> Handoff:
+        """A waiting customer asked for the bot back; refused once an agent has claimed the
+        handoff, because then the agent decides when the conversation ends."""
         handoff = self.handoffs.get(handoff_id)
-        if handoff.status not in ACTIVE_STATUSES:
+        if handoff.status == CLAIMED:
+            raise HandoffError(f"Handoff {handoff_id} is being handled by {handoff.claimed_by}; the agent decides.")
+        if handoff.status != OPEN:
             raise HandoffError(f"Handoff {handoff_id} is already {handoff.status}.")
-        await self.conversations.resume(handoff.conversation_id)
-        return self.handoffs.resolve(handoff_id, by=by, note=note)
+        return await self._hand_back(handoff, "customer", note)
+
+    async def _hand_back(self, seen: Handoff, by: str, note: str) -> Handoff:
+        """Resolve first (exactly one of two simultaneous closes gets past this), then let the bot
+        take over; if Rasa fails, the handoff is put back as it was so the close can be retried."""
+        if seen.status not in ACTIVE_STATUSES:
+            raise HandoffError(f"Handoff {seen.id} is already {seen.status}.")
+        resolved = self.handoffs.resolve_as_seen(seen, by=by, note=note)
+        try:
+            await self.conversations.resume(seen.conversation_id)
+        except BaseException:
+            if not self.handoffs.undo_resolve(resolved, seen):
+                logger.warning("Handoff %s stays resolved although the bot may not have the conversation back: "
+                               "the conversation has a newer handoff or the record changed.", seen.id)
+            raise
+        return resolved
 
     async def conversation_events(self, handoff_id: str) -> List[Dict[str, Any]]:
         """The live conversation behind a handoff (including messages after the handoff)."""
         return await self.conversations.events(self.handoffs.get(handoff_id).conversation_id)
+
+
+def _checked_reply(text: str) -> str:
+    """The reply without surrounding blanks, line breaks as "\\n" (browsers send CRLF but count one
+    character); refused whole, so nothing is sent, when empty or too long."""
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise HandoffError("A reply needs some text.")
+    if len(text) > MAX_REPLY_CHARACTERS:
+        raise HandoffError(
+            f"A reply can have at most {MAX_REPLY_CHARACTERS:,} characters and this one has {len(text):,}; "
+            "nothing was sent. Shorten it or send it as several replies."
+        )
+    return text

@@ -252,6 +252,43 @@ class HandoffStore:
             raise HandoffError(f"Handoff {handoff_id} is already {current.status}.")
         return self.get(handoff_id)
 
+    def resolve_as_seen(self, seen: Handoff, by: str, note: str = "") -> Handoff:
+        """Resolve `seen` only if it is still as it was read (same status, same agent): of two
+        closes at once, in any processes, exactly one wins, and a close never ends a handoff that
+        somebody claimed in between. The loser gets a `HandoffError` saying why."""
+        claimed_by = handoffs_table.c.claimed_by
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                handoffs_table.update()
+                .where(handoffs_table.c.id == seen.id)
+                .where(handoffs_table.c.status == seen.status)
+                .where(handoffs_table.c.status.in_(ACTIVE_STATUSES))
+                .where(claimed_by.is_(None) if seen.claimed_by is None else claimed_by == seen.claimed_by)
+                .values(status=RESOLVED, resolved_at=self._now(), resolved_by=by, resolution_note=note)
+            )
+        if result.rowcount != 1:
+            raise HandoffError(_why_not_resolved(self.get(seen.id)))
+        return self.get(seen.id)
+
+    def undo_resolve(self, resolved: Handoff, previous: Handoff) -> bool:
+        """Put a handoff back as `previous` after `resolve_as_seen` when the bot could not take the
+        conversation back, so the close can be tried again; False when that is no longer possible
+        (the conversation has a new active handoff, or the row changed since)."""
+        resolved_at = None if resolved.resolved_at is None else resolved.resolved_at.replace(tzinfo=None)
+        try:
+            with self._engine.begin() as connection:
+                result = connection.execute(
+                    handoffs_table.update()
+                    .where(handoffs_table.c.id == resolved.id)
+                    .where(handoffs_table.c.status == RESOLVED)
+                    .where(handoffs_table.c.resolved_at == resolved_at)
+                    .where(handoffs_table.c.resolved_by == resolved.resolved_by)
+                    .values(status=previous.status, resolved_at=None, resolved_by=None, resolution_note=None)
+                )
+        except IntegrityError:
+            return False
+        return result.rowcount == 1
+
     def queue(self) -> List[Handoff]:
         """Open and claimed handoffs, oldest first: the order agents should work them."""
         with self._engine.connect() as connection:
@@ -265,6 +302,15 @@ class HandoffStore:
     def _now(self) -> datetime:
         """Current time as a naive UTC datetime (portable across SQLite and PostgreSQL)."""
         return as_utc(self._clock()).replace(tzinfo=None)
+
+
+def _why_not_resolved(current: Handoff) -> str:
+    """Why a handoff read a moment ago can no longer be resolved as it was."""
+    if current.status not in ACTIVE_STATUSES:
+        return f"Handoff {current.id} is already {current.status}."
+    if current.claimed_by:
+        return f"Handoff {current.id} is being handled by {current.claimed_by}."
+    return f"Handoff {current.id} changed while it was being closed; reload it and try again."
 
 
 def _to_handoff(row: Row) -> Handoff:

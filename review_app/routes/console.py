@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Awaitable
+from typing import Awaitable, Callable, Tuple
 
 import httpx
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.handoff.store import HandoffError
+from bot.handoff.store import ACTIVE_STATUSES, ClaimResult, HandoffError
 from bot.server.rasa_http_api import RasaApiError
+from desk.service import MAX_REPLY_CHARACTERS
 from review_app.accounts.access import DESK
 from review_app.conversations.timeline import timeline_from_events, timeline_from_snapshot
 from review_app.guards import form_value, guarded
@@ -51,7 +54,7 @@ async def handoff(request: Request) -> Response:
         timeline = timeline_from_snapshot(current.transcript)
     return render(request, "console_handoff.html", {
         "handoff": current, "timeline": timeline, "warning": warning,
-        "threshold": services.config.frustration_threshold,
+        "threshold": services.config.frustration_threshold, "max_reply": MAX_REPLY_CHARACTERS,
     })
 
 
@@ -66,15 +69,21 @@ def claim(request: Request) -> Response:
     except KeyError:
         flash(request, "error", f"There is no handoff {handoff_id}.")
         return RedirectResponse("/console", status_code=303)
-    if result.claimed:
-        flash(request, "info", f"You have {handoff_id}. The customer is waiting for your reply.")
-    elif result.handoff.claimed_by == username:
-        flash(request, "info", f"You already have {handoff_id}.")
-    elif result.handoff.claimed_by:
-        flash(request, "error", f"{handoff_id} is already being handled by {result.handoff.claimed_by}.")
-    else:
-        flash(request, "error", f"{handoff_id} is {result.handoff.status}; nothing to claim.")
+    level, message = _claim_outcome(result, username)
+    flash(request, level, message)
     return RedirectResponse(f"/console/{handoff_id}", status_code=303)
+
+
+def _claim_outcome(result: ClaimResult, username: str) -> Tuple[str, str]:
+    """What a claim tells the agent: the state first, so a closed handoff is never "yours"."""
+    handoff = result.handoff
+    if result.claimed:
+        return "info", f"You have {handoff.id}. The customer is waiting for your reply."
+    if handoff.status not in ACTIVE_STATUSES:
+        return "error", f"{handoff.id} is {handoff.status}; nothing to claim."
+    if handoff.claimed_by == username:
+        return "info", f"You already have {handoff.id}."
+    return "error", f"{handoff.id} is already being handled by {handoff.claimed_by}."
 
 
 @guarded(DESK)
@@ -121,10 +130,28 @@ def _message(error: Exception) -> str:
     return str(error.args[0]) if error.args else str(error)
 
 
+def _unreadable_form_page(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """Answer a form the framework refuses to read (a field over its 1 MB limit, too many fields)
+    with the app's own error page instead of a bare text/plain 400; nothing was done with it."""
+    @functools.wraps(endpoint)
+    async def checked(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except HTTPException as error:
+            if error.status_code != 400:
+                raise
+            return render(request, "error.html", {"title": "Form not accepted", "message": (
+                f"The form could not be read ({error.detail}), so nothing was sent or changed. A reply can "
+                f"have at most {MAX_REPLY_CHARACTERS:,} characters: go back, shorten it and send it again.")},
+                status_code=400)
+
+    return checked
+
+
 routes = [
     Route("/console", queue, methods=["GET"]),
     Route("/console/{handoff_id}", handoff, methods=["GET"]),
-    Route("/console/{handoff_id}/claim", claim, methods=["POST"]),
-    Route("/console/{handoff_id}/reply", reply, methods=["POST"]),
-    Route("/console/{handoff_id}/resolve", resolve, methods=["POST"]),
+    Route("/console/{handoff_id}/claim", _unreadable_form_page(claim), methods=["POST"]),
+    Route("/console/{handoff_id}/reply", _unreadable_form_page(reply), methods=["POST"]),
+    Route("/console/{handoff_id}/resolve", _unreadable_form_page(resolve), methods=["POST"]),
 ]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from datetime import timedelta
-from typing import Callable, List
+from typing import Callable, List, Optional
 
 import pytest
 from starlette.testclient import TestClient
 
-from bot.handoff.store import CLAIMED, RESOLVED, Handoff, HandoffStore
+from bot.handoff.store import CLAIMED, OPEN, RESOLVED, Handoff, HandoffStore
+from desk.service import MAX_REPLY_CHARACTERS
 from tests.builders import ManualClock
 from tests.review_app.fake_rasa_api import BOT_BACK_TEXT, FakeRasaApi
 from tests.review_app.sample_conversations import TrackerDatabase, frustrated_conversation, open_handoff
@@ -163,3 +165,90 @@ def test_unknown_handoff_in_the_console(agent: TestClient) -> None:
     assert agent.get("/console/H-NOTHERE").status_code == 404
     submit(agent, "/console", "/console/H-NOTHERE/claim")
     assert flashes(agent, "/console") == ["There is no handoff H-NOTHERE."]
+
+
+def test_a_double_click_on_resolve_brings_the_bot_back_once(agent: TestClient, waiting: List[Handoff],
+                                                            fake_rasa: FakeRasaApi, handoffs: HandoffStore) -> None:
+    """Two POSTs of the resolve form at the same moment: one resolves, the other is told it is done."""
+    handoff_id = waiting[0].id
+    submit(agent, "/console", f"/console/{handoff_id}/claim")
+    token = csrf_from(agent.get(f"/console/{handoff_id}").text)
+    fake_rasa.add_listener(lambda request: time.sleep(0.2))  # a slow Rasa: the two clicks overlap
+    start = threading.Barrier(2)
+    answers: List[str] = []
+
+    def click() -> None:
+        start.wait()
+        answer = agent.post(f"/console/{handoff_id}/resolve", data={"note": "", "csrf_token": token},
+                            follow_redirects=False)
+        answers.append(answer.headers["location"])
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == ["/console", f"/console/{handoff_id}"]
+    assert len(fake_rasa.calls("/conversations/cust-1/execute")) == 1
+    posted = [event for request in fake_rasa.calls("/conversations/cust-1/tracker/events") for event in request.json()]
+    assert posted.count({"event": "resume"}) == 1
+    assert agent.get(f"/console/{handoff_id}").text.count(BOT_BACK_TEXT.replace("'", "&#39;")) == 1
+    assert handoffs.get(handoff_id).status == RESOLVED
+
+
+def test_a_resolve_the_assistant_fails_stays_open_and_can_be_retried(agent: TestClient, waiting: List[Handoff],
+                                                                     fake_rasa: FakeRasaApi, handoffs: HandoffStore) -> None:
+    handoff_id = waiting[0].id
+    submit(agent, "/console", f"/console/{handoff_id}/claim")
+    fake_rasa.fail_next(1, 500, {"status": "failure"}, path_contains="/execute")
+
+    answer = submit(agent, f"/console/{handoff_id}", f"/console/{handoff_id}/resolve", {"note": "Parcel found."})
+
+    assert answer.headers["location"] == f"/console/{handoff_id}"
+    assert flashes(agent, f"/console/{handoff_id}") == [
+        "The assistant could not take the conversation back; it is still open. Try again."]
+    stored = handoffs.get(handoff_id)
+    assert (stored.status, stored.claimed_by, stored.resolved_by) == (CLAIMED, "adam", None)
+    submit(agent, f"/console/{handoff_id}", f"/console/{handoff_id}/resolve", {"note": "Parcel found."})
+    assert handoffs.get(handoff_id).status == RESOLVED
+
+
+@pytest.mark.parametrize("claimed_by", [None, "adam", "bea"], ids=["never-claimed", "was-mine", "was-bea's"])
+def test_claiming_a_resolved_handoff_says_it_is_resolved(agent: TestClient, waiting: List[Handoff],
+                                                         handoffs: HandoffStore, claimed_by: Optional[str]) -> None:
+    handoff_id = waiting[0].id
+    if claimed_by:
+        handoffs.claim(handoff_id, claimed_by)
+    handoffs.resolve(handoff_id, by=claimed_by or "customer")
+
+    submit(agent, "/console", f"/console/{handoff_id}/claim")
+
+    assert flashes(agent, f"/console/{handoff_id}") == [f"{handoff_id} is resolved; nothing to claim."]
+    assert handoffs.get(handoff_id).claimed_by == claimed_by
+
+
+def test_a_reply_over_the_limit_is_refused_and_nothing_is_sent(agent: TestClient, waiting: List[Handoff],
+                                                               fake_rasa: FakeRasaApi, handoffs: HandoffStore) -> None:
+    handoff_id = waiting[0].id
+
+    submit(agent, "/console", f"/console/{handoff_id}/reply", {"text": "x" * 100_000})
+
+    assert flashes(agent, f"/console/{handoff_id}") == [
+        f"A reply can have at most {MAX_REPLY_CHARACTERS:,} characters and this one has 100,000; nothing was sent. "
+        "Shorten it or send it as several replies."]
+    assert fake_rasa.agent_messages("cust-1") == []
+    assert handoffs.get(handoff_id).status == OPEN
+    assert f'maxlength="{MAX_REPLY_CHARACTERS}"' in agent.get(f"/console/{handoff_id}").text
+
+
+def test_a_form_too_large_to_read_gets_the_apps_page(agent: TestClient, waiting: List[Handoff],
+                                                     fake_rasa: FakeRasaApi, handoffs: HandoffStore) -> None:
+    handoff_id = waiting[0].id
+
+    answer = submit(agent, "/console", f"/console/{handoff_id}/reply", {"text": "x" * 2_000_000})
+
+    assert answer.status_code == 400 and answer.headers["content-type"].startswith("text/html")
+    assert "<h1>Form not accepted</h1>" in answer.text
+    assert f"A reply can have at most {MAX_REPLY_CHARACTERS:,} characters" in answer.text
+    assert fake_rasa.agent_messages("cust-1") == [] and handoffs.get(handoff_id).status == OPEN

@@ -235,3 +235,45 @@ def test_unicode_and_long_transcripts_survive_the_round_trip(store: HandoffStore
 
     assert store.get(handoff.id).transcript == transcript
     assert store.get(handoff.id).customer == "Zoë"
+
+
+def test_of_two_closes_from_the_same_reading_exactly_one_wins(store: HandoffStore) -> None:
+    seen = open_handoff(store)
+
+    store.resolve_as_seen(seen, by="agent-1", note="first")
+
+    with pytest.raises(HandoffError, match="already resolved"):
+        store.resolve_as_seen(seen, by="agent-2", note="second")
+    stored = store.get(seen.id)
+    assert (stored.status, stored.resolved_by, stored.resolution_note) == (RESOLVED, "agent-1", "first")
+
+
+def test_a_close_does_not_end_a_handoff_claimed_since_it_was_read(store: HandoffStore) -> None:
+    seen = open_handoff(store)
+    store.claim(seen.id, "agent-1")
+
+    with pytest.raises(HandoffError, match="being handled by agent-1"):
+        store.resolve_as_seen(seen, by="customer")
+    assert store.get(seen.id).status == CLAIMED
+
+
+def test_undo_resolve_puts_the_handoff_back_as_it_was(store: HandoffStore, clock: ManualClock) -> None:
+    seen = store.claim(open_handoff(store).id, "agent-1").handoff
+    clock.advance(minutes=3)
+    resolved = store.resolve_as_seen(seen, by="agent-1", note="done")
+
+    assert store.undo_resolve(resolved, seen) is True
+
+    assert store.get(seen.id) == seen
+    assert store.undo_resolve(resolved, seen) is False  # already undone: nothing to put back
+
+
+def test_undo_resolve_gives_way_to_a_newer_handoff_of_the_conversation(store: HandoffStore) -> None:
+    seen = open_handoff(store)
+    resolved = store.resolve_as_seen(seen, by="agent-1")
+    newer = open_handoff(store)
+
+    assert store.undo_resolve(resolved, seen) is False
+
+    assert store.get(seen.id).status == RESOLVED
+    assert store.active_for_conversation("c-1") == newer
