@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import TYPE_CHECKING, Any, Dict, Iterator
 
 import pytest
 import yaml
@@ -16,6 +16,12 @@ from bot.records.schema_migrations import create_schema
 from bot.services import Services, build_services
 from bot.settings import REPO_ROOT, Settings
 from tests.builders import ManualClock
+
+if TYPE_CHECKING:
+    from tests.review_app.fake_rasa_api import FakeRasaApi
+    from tests.review_app.sample_conversations import TrackerDatabase
+
+FAKE_RASA_API_TOKEN = "test-api-token"
 
 # --- Unit-test fixtures (tests/bot, tests/actions): real SQLite in tmp_path, a manual clock ----
 
@@ -83,3 +89,24 @@ def shop_services(tmp_path_factory: pytest.TempPathFactory, schema_template: Pat
 def domain_dict() -> Dict[str, Any]:
     """The project's domain as a plain dict (what the action server receives)."""
     return yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def tracker_db(tmp_path: Path) -> Iterator["TrackerDatabase"]:
+    """A real Rasa SQL tracker store for this test (Rasa imported here: warnings raised while pytest
+    loads a conftest escape the configured filters)."""
+    from tests.review_app.sample_conversations import TrackerDatabase
+
+    tracker = TrackerDatabase(tmp_path / "tracker.db")
+    yield tracker
+    tracker.close()
+
+
+@pytest.fixture
+def fake_rasa(tracker_db: "TrackerDatabase") -> Iterator["FakeRasaApi"]:
+    """A fake Rasa HTTP API on loopback (what the desk and the review app call), keeping
+    conversations in the test's tracker store."""
+    from tests.review_app.fake_rasa_api import FakeRasaApi
+
+    with FakeRasaApi(FAKE_RASA_API_TOKEN, tracker_db) as fake:
+        yield fake

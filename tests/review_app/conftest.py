@@ -22,13 +22,12 @@ from bot.records.schema_migrations import create_schema
 from review_app.config import ReviewConfig
 from review_app.services import ReviewServices
 from tests.builders import ManualClock
+from tests.conftest import FAKE_RASA_API_TOKEN
 from tests.review_app.web_client import LEAD_PASSWORD, log_in
 
 if TYPE_CHECKING:
     from tests.review_app.sample_conversations import TrackerDatabase
-    from tests.review_app.fake_rasa_api import FakeRasaApi
 
-API_TOKEN = "test-api-token"
 
 
 @pytest.fixture(scope="session")
@@ -53,25 +52,6 @@ def database_url(database_url: str) -> str:
 
 
 @pytest.fixture
-def tracker_db(tmp_path: Path) -> Iterator["TrackerDatabase"]:
-    """A real Rasa SQL tracker store for this test."""
-    from tests.review_app.sample_conversations import TrackerDatabase
-
-    tracker = TrackerDatabase(tmp_path / "tracker.db")
-    yield tracker
-    tracker.close()
-
-
-@pytest.fixture
-def fake_rasa(tracker_db: "TrackerDatabase") -> Iterator["FakeRasaApi"]:
-    """A fake Rasa HTTP API on loopback, keeping conversations in the test's tracker store."""
-    from tests.review_app.fake_rasa_api import FakeRasaApi
-
-    with FakeRasaApi(API_TOKEN, tracker_db) as fake:
-        yield fake
-
-
-@pytest.fixture
 def rasa_url() -> str:
     """Where the app finds Rasa: nowhere (port 9) unless a module overrides this with `fake_rasa`'s URL."""
     return "http://127.0.0.1:9"
@@ -82,7 +62,7 @@ def review_config(database_url: str, tracker_db: "TrackerDatabase", rasa_url: st
     """Config on the test's databases, five rows a page."""
     return ReviewConfig(
         database_url=database_url, tracker_database_url=tracker_db.url, secret_key="s" * 48,
-        rasa_url=rasa_url, rasa_token=API_TOKEN, page_size=5,
+        rasa_url=rasa_url, rasa_token=FAKE_RASA_API_TOKEN, page_size=5,
     )
 
 
