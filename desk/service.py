@@ -5,11 +5,18 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Protocol
 
+import httpx
+
 from bot.handoff.store import ACTIVE_STATUSES, CLAIMED, OPEN, ClaimResult, Handoff, HandoffError, HandoffStore
+from bot.server.rasa_http_api import RasaApiError
 
 # One agent reply is at most one Telegram message (4096) and three SMS pieces (1600 each), and
 # fits one Slack message; a longer answer is better sent as several replies.
 MAX_REPLY_CHARACTERS = 4000
+
+# What a desk step raises when the assistant did not do its part: RasaHttpApi raises RasaApiError
+# for refusals; connection problems arrive as httpx errors. The step changed nothing (a close is undone).
+ASSISTANT_FAILURES = (RasaApiError, httpx.HTTPError)
 
 logger = logging.getLogger(__name__)
 

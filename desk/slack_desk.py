@@ -21,13 +21,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.handoff.escalation import reason_in_words
-from bot.handoff.store import Handoff, HandoffError
+from bot.handoff.store import ACTIVE_STATUSES, Handoff, HandoffError
 from channels.config_values import ChannelConfigError
 from channels.refusal_log import log_refusal
 from channels.request_body import RequestRejected
 from channels.slack_bolt import bolt_app
 from channels.verification import SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, SlackSignature
-from desk.service import DeskService
+from desk.service import ASSISTANT_FAILURES, DeskService
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ TRANSCRIPT_LINES = 12
 LINE_CHARS = 280
 DEFAULT_API_BASE_URL = "https://slack.com/api/"
 DESK_CHANNEL = "slack desk"
+ASSISTANT_DOWN_NOTE = "the assistant did not answer, so nothing changed; try again in a moment."
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,9 @@ def build_slack_desk_app(settings: SlackDeskSettings, desk: DeskService, board: 
                 await desk.reply(handoff.id, agent, text)
         except HandoffError as error:
             await board.post_note(handoff, f"{_mention(agent)}: {error}")
+        except ASSISTANT_FAILURES:
+            logger.exception("desk step failed at the assistant for %s", handoff.id)
+            await board.post_note(handoff, f"{_mention(agent)}: {ASSISTANT_DOWN_NOTE}")
 
     @app.action(CLAIM_ACTION)
     async def claim(ack: Any, body: Dict[str, Any], action: Dict[str, Any]) -> None:
@@ -187,6 +191,8 @@ def build_slack_desk_app(settings: SlackDeskSettings, desk: DeskService, board: 
         result = desk.claim(str(action.get("value")), agent)
         if result.claimed:
             await board.post_claimed(result.handoff)
+        elif result.handoff.status not in ACTIVE_STATUSES:
+            await board.post_note(result.handoff, f"{_mention(agent)}: {result.handoff.id} is {result.handoff.status}; nothing to claim.")
         else:
             await board.post_note(result.handoff, f"{_mention(agent)}: already {result.handoff.status} by {_mention(result.handoff.claimed_by)}.")
 
@@ -199,6 +205,9 @@ def build_slack_desk_app(settings: SlackDeskSettings, desk: DeskService, board: 
             await board.post_closed(await desk.resolve(handoff_id, agent))
         except HandoffError as error:
             await board.post_note(desk.handoffs.get(handoff_id), f"{_mention(agent)}: {error}")
+        except ASSISTANT_FAILURES:
+            logger.exception("resolve failed at the assistant for %s", handoff_id)
+            await board.post_note(desk.handoffs.get(handoff_id), f"{_mention(agent)}: {ASSISTANT_DOWN_NOTE}")
 
     return app
 

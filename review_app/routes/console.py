@@ -6,7 +6,6 @@ import functools
 import logging
 from typing import Awaitable, Callable, Tuple
 
-import httpx
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -14,8 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.handoff.store import ACTIVE_STATUSES, ClaimResult, HandoffError
-from bot.server.rasa_http_api import RasaApiError
-from desk.service import MAX_REPLY_CHARACTERS
+from desk.service import ASSISTANT_FAILURES, MAX_REPLY_CHARACTERS
 from review_app.accounts.access import DESK
 from review_app.conversations.timeline import timeline_from_events, timeline_from_snapshot
 from review_app.guards import form_value, guarded
@@ -24,8 +22,6 @@ from review_app.sessions import flash, services_of
 
 logger = logging.getLogger(__name__)
 
-# RasaHttpApi raises RasaApiError for refusals; connection problems arrive as httpx errors.
-ASSISTANT_FAILURES = (RasaApiError, httpx.HTTPError)
 
 
 @guarded(DESK)
