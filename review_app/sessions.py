@@ -1,4 +1,5 @@
-"""What the signed session cookie holds: the user's name, the CSRF token and one-off messages."""
+"""What the signed session cookie holds: the user's name and session generation, the CSRF token and
+one-off messages."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from review_app.services import ReviewServices
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+GENERATION_FIELD = "generation"
 
 
 def services_of(request: Request) -> ReviewServices:
@@ -21,22 +23,31 @@ def services_of(request: Request) -> ReviewServices:
 
 
 def current_user(request: Request) -> Optional[User]:
-    """The logged-in user, checked against the user store on every request (so removals take effect)."""
+    """The logged-in user, checked against the user store on every request, so removing a user and
+    ending their sessions (logout, password change) take effect at once."""
     username = request.session.get("user")
     if not username:
         return None
-    return services_of(request).users.get(username)
+    user = services_of(request).users.get(username)
+    if user is None or request.session.get(GENERATION_FIELD) != user.session_generation:
+        return None
+    return user
 
 
 def log_in(request: Request, user: User) -> None:
     """Start a fresh session for `user` (a new CSRF token; nothing carried over from before)."""
     request.session.clear()
     request.session["user"] = user.username
+    request.session[GENERATION_FIELD] = user.session_generation
     request.session[CSRF_FIELD] = secrets.token_urlsafe(32)
 
 
 def log_out(request: Request) -> None:
-    """Forget the session."""
+    """End the user's sessions on the server (every browser's, as a copied cookie must not outlive a
+    logout) and forget this one."""
+    user = current_user(request)
+    if user is not None:
+        services_of(request).users.end_sessions(user.username)
     request.session.clear()
 
 

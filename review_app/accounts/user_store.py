@@ -1,11 +1,11 @@
-"""Review-app users: names, roles and argon2 password hashes (never the passwords)."""
+"""Review-app users: names, roles, argon2 password hashes (never the passwords) and session generations."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -26,6 +26,7 @@ users_table = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
 )
 
 
@@ -35,15 +36,16 @@ class UserError(ValueError):
 
 @dataclass(frozen=True)
 class User:
-    """A person who may log in to the review app."""
+    """A person who may log in to the review app; sessions started at another `session_generation` are over."""
 
     username: str
     role: str
     created_at: datetime
+    session_generation: int = 0
 
 
 class UserStore:
-    """Creates users and checks their passwords."""
+    """Creates users, checks their passwords and ends their sessions."""
 
     def __init__(self, engine: Engine, hasher: Optional[PasswordHasher] = None,
                  clock: Clock = system_clock) -> None:
@@ -72,34 +74,30 @@ class UserStore:
         return User(name, role, created)
 
     def set_password(self, username: str, password: str) -> None:
-        """Replace a user's password; raises `UserError` if there is no such user."""
+        """Replace a user's password and end their sessions; raises `UserError` if there is no such user."""
         check_password_strength(password)
-        with self._engine.begin() as connection:
-            result = connection.execute(
-                users_table.update()
-                .where(users_table.c.username == normalize_username(username))
-                .values(password_hash=self._hasher.hash(password))
-            )
-        if result.rowcount != 1:
+        changed = self._update(normalize_username(username), password_hash=self._hasher.hash(password),
+                               session_generation=users_table.c.session_generation + 1)
+        if not changed:
             raise UserError(f"There is no user {username!r}; create it with create-user.")
+
+    def end_sessions(self, username: str) -> None:
+        """End every session of the user (a signed cookie alone would stay valid until it expires)."""
+        self._update(username.strip().lower(), session_generation=users_table.c.session_generation + 1)
 
     def get(self, username: str) -> Optional[User]:
         """The user with this name, if any."""
         with self._engine.connect() as connection:
             row = connection.execute(
-                sa.select(users_table.c.username, users_table.c.role, users_table.c.created_at)
-                .where(users_table.c.username == username.strip().lower())
+                sa.select(*_USER_COLUMNS).where(users_table.c.username == username.strip().lower())
             ).first()
-        return None if row is None else User(row.username, row.role, as_utc(row.created_at))
+        return None if row is None else _user_of(row)
 
     def all(self) -> List[User]:
         """Every user, by name."""
         with self._engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(users_table.c.username, users_table.c.role, users_table.c.created_at)
-                .order_by(users_table.c.username)
-            ).all()
-        return [User(row.username, row.role, as_utc(row.created_at)) for row in rows]
+            rows = connection.execute(sa.select(*_USER_COLUMNS).order_by(users_table.c.username)).all()
+        return [_user_of(row) for row in rows]
 
     def authenticate(self, username: str, password: str) -> Optional[User]:
         """The user if the password is right, else None (unknown names cost the same time)."""
@@ -112,8 +110,14 @@ class UserStore:
         if not self._verify(row.password_hash, password):
             return None
         if self._hasher.check_needs_rehash(row.password_hash):
-            self.set_password(name, password)
-        return User(row.username, row.role, as_utc(row.created_at))
+            self._update(name, password_hash=self._hasher.hash(password))
+        return _user_of(row)
+
+    def _update(self, name: str, **values: Any) -> bool:
+        """Set `values` on the user called `name`; False when there is no such user."""
+        with self._engine.begin() as connection:
+            result = connection.execute(users_table.update().where(users_table.c.username == name).values(**values))
+        return result.rowcount == 1
 
     def _verify(self, password_hash: str, password: str) -> bool:
         """Check a password against a hash without raising."""
@@ -127,6 +131,15 @@ class UserStore:
         if self._dummy_hash is None:
             self._dummy_hash = self._hasher.hash("not-a-real-password")
         return self._dummy_hash
+
+
+_USER_COLUMNS = (users_table.c.username, users_table.c.role, users_table.c.created_at,
+                 users_table.c.session_generation)
+
+
+def _user_of(row: Any) -> User:
+    """A `User` from a row holding at least `_USER_COLUMNS`."""
+    return User(row.username, row.role, as_utc(row.created_at), row.session_generation)
 
 
 def normalize_username(username: str) -> str:

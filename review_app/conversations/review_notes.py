@@ -170,6 +170,7 @@ def normalize_tag(tag: str) -> str:
     clean = " ".join(tag.strip().lower().split())
     if not _TAG.match(clean):
         raise ReviewError(
-            f"Tag {tag!r} is not allowed: use 1-40 letters, digits, spaces, '_' or '-'."
+            f"Tag {tag!r} is not allowed: use 1-40 characters, each a letter a-z without accents, a digit, "
+            "a space, '_' or '-', starting with a letter or digit."
         )
     return clean

@@ -10,11 +10,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from review_app.accounts.access import DESK, REVIEW, home_for
-from review_app.guards import csrf_failure, guarded
+from review_app.accounts.user_store import User
+from review_app.guards import guarded, may_open
 from review_app.rendering import render
 from review_app.sessions import CSRF_FIELD, csrf_valid, current_user, log_in, log_out, safe_next, services_of
 
 START_PAGES = {REVIEW: "/handoffs", DESK: "/console"}
+LOGIN_FORM_EXPIRED = "This login form had expired. Enter your user name and password again."
 
 
 async def home(request: Request) -> Response:
@@ -35,7 +37,7 @@ async def login(request: Request) -> Response:
     form = await request.form()
     next_page = str(form.get("next", ""))
     if not csrf_valid(request, str(form.get(CSRF_FIELD, ""))):
-        return csrf_failure(request)
+        return render(request, "login.html", {"next": next_page, "error": LOGIN_FORM_EXPIRED}, status_code=403)
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))[:1024]
     address = request.client.host if request.client else "unknown"
@@ -52,12 +54,26 @@ async def login(request: Request) -> Response:
                       status_code=401)
     services.throttle.record_success(username)
     log_in(request, user)
-    return RedirectResponse(safe_next(next_page, START_PAGES[home_for(user.role)]), status_code=303)
+    return RedirectResponse(_landing_page(request, user, next_page), status_code=303)
+
+
+def _landing_page(request: Request, user: User, next_page: str) -> str:
+    """Where a login leads: the page the user was going to if their role may open it, else their start page."""
+    start = START_PAGES[home_for(user.role)]
+    target = safe_next(next_page, start)
+    return target if may_open(request, user.role, target) else start
+
+
+async def logout_page(request: Request) -> Response:
+    """A logout button for a typed-in /logout (logging out is a form post); the login page when logged out."""
+    if current_user(request) is None:
+        return RedirectResponse("/login", status_code=303)
+    return render(request, "logout.html", {})
 
 
 @guarded(DESK)
 def logout(request: Request) -> Response:
-    """End the session."""
+    """End the user's sessions."""
     log_out(request)
     return RedirectResponse("/login", status_code=303)
 
@@ -66,5 +82,6 @@ routes = [
     Route("/", home, methods=["GET"]),
     Route("/login", login_page, methods=["GET"]),
     Route("/login", login, methods=["POST"]),
+    Route("/logout", logout_page, methods=["GET"]),
     Route("/logout", logout, methods=["POST"]),
 ]

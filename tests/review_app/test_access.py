@@ -14,7 +14,7 @@ from tests.builders import ManualClock
 from tests.review_app.conftest import services
 from tests.review_app.web_client import LEAD_PASSWORD, csrf_from, log_in, submit
 
-PUBLIC = {("GET", "/"), ("GET", "/login"), ("POST", "/login")}
+PUBLIC = {("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("GET", "/logout")}
 SAMPLE_PARAMS = {"handoff_id": "H-AAAAAAAA", "format": "csv", "name": "nps"}
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from sqlalchemy.engine import Engine
+from starlette.testclient import TestClient
 
 from review_app.conversations.review_notes import ReviewError, ReviewStore
 from tests.builders import ManualClock
+from tests.review_app.web_client import submit
+
+TAG_RULE = ("is not allowed: use 1-40 characters, each a letter a-z without accents, a digit, a space, '_' or '-', "
+            "starting with a letter or digit.")
 
 
 @pytest.fixture
@@ -39,6 +46,20 @@ def test_tags_are_normalised_unique_and_removable(reviews: ReviewStore) -> None:
 def test_bad_tags_are_refused(reviews: ReviewStore, tag: str) -> None:
     with pytest.raises(ReviewError, match="not allowed"):
         reviews.add_tag("c1", tag, "lea")
+
+
+@pytest.mark.parametrize("tag", ["café", "-lead", "_x", "a" * 41])
+def test_a_refused_tag_is_explained_by_the_rule_it_breaks(lead: TestClient, tag: str) -> None:
+    response = submit(lead, "/conversations", "/conversations/tags",
+                      {"conversation_id": "c1", "tag": tag, "next": "/conversations"})
+
+    assert response.headers["location"] == "/conversations"
+    assert f"Tag {tag!r} {TAG_RULE}" in html.unescape(lead.get("/conversations").text)
+
+
+def test_tags_the_message_allows_are_accepted(reviews: ReviewStore) -> None:
+    assert reviews.add_tag("c1", "Late_delivery 2-day", "lea") == "late_delivery 2-day"
+    assert reviews.add_tag("c1", "9" + "x" * 39, "lea") == "9" + "x" * 39
 
 
 def test_notes(reviews: ReviewStore) -> None:
