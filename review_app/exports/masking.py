@@ -2,6 +2,9 @@
 
 Exports are masked by default; a lead may ask for raw data. Phone numbers follow the project's
 one rule (`bot/phone_numbers.py`), which keeps order numbers such as 113542617735902 readable.
+Email addresses may be internationalised (josé@correo.es, anna@müller.de, 用户@例子.广告): their
+parts are letters and digits of any script, with the combining marks that accents typed as
+separate characters and the vowel signs of Indic and South-East Asian scripts are made of.
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from bot.phone_numbers import mask_phone_numbers
 
 EMAIL_MASK = "[email]"
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff"
+    "\u0900-\u0dff\u0e00-\u0eff\u0f18-\u0fbc\u1000-\u109f\u17b4-\u17d3\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u200c\u200d\u20d0-\u20ff\u2de0-\u2dff\u3099\u309a\ufe20-\ufe2f"
+)
+_LOCAL = rf"[\w.%+\-'{_MARKS}]"
+_LABEL = rf"[\w\-{_MARKS}]+"
+_TOP_LEVEL = rf"(?:[^\W\d_]|[{_MARKS}]){{2,}}"
+_EMAIL = re.compile(rf"(?<!{_LOCAL}){_LOCAL}+@{_LABEL}(?:\.{_LABEL})*\.{_TOP_LEVEL}")
 
 
 def mask_text(text: str) -> str:
@@ -32,4 +43,3 @@ def mask_data(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [mask_data(item) for item in value]
     return value
-

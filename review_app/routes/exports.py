@@ -14,7 +14,7 @@ from bot.clock import as_utc
 from bot.handoff.store import Handoff
 from review_app.accounts.access import REVIEW
 from review_app.conversations.timeline import Timeline
-from review_app.exports.formats import csv_text, json_text
+from review_app.exports.formats import csv_download, json_text, with_nulls
 from review_app.exports.masking import mask_data
 from review_app.exports.nlu_examples import candidate_nlu_yaml
 from review_app.guards import guarded
@@ -35,6 +35,8 @@ CONVERSATION_COLUMNS = [
     "agent_messages", "lowest_confidence", "handoffs", "reviewed", "tags", "first_message",
 ]
 LINE_COLUMNS = ["at", "role", "agent", "text", "intent", "confidence", "frustration", "tipping", "handoff_after"]
+HANDOFF_NOT_YET = ("claimed_at", "claimed_by", "first_human_reply_at", "resolved_at", "resolved_by")
+LINE_UNKNOWN_WHEN_EMPTY = ("at",)
 EXPORT_FORMATS = ("csv", "json")
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json", "yml": "application/x-yaml"}
 
@@ -45,7 +47,7 @@ def handoff_list_export(request: Request) -> Response:
     services = services_of(request)
     services.digests.sync()
     filters = handoff_filter(request.query_params, ParsedQuery())
-    records = [handoff_record(handoff) for handoff in services.handoff_queries.rows(filters)]
+    records = [_handoff_export(handoff) for handoff in services.handoff_queries.rows(filters)]
     return _download(request, records, HANDOFF_COLUMNS, "handoffs")
 
 
@@ -101,19 +103,25 @@ def _transcript_download(request: Request, conversation_id: str, timeline: Timel
                          handoff: Optional[Handoff], name: str) -> Response:
     """A transcript as CSV (one row per message) or JSON (with the handoff's figures)."""
     services = services_of(request)
-    lines = [
-        {**line, "tipping": index in timeline.tipping, "handoff_after": index in timeline.handoffs_after}
-        for index, line in enumerate(timeline.lines)
-    ]
+    lines = _export_lines(timeline)
     if request.path_params["format"] == "csv":
         return _download(request, lines, LINE_COLUMNS, name)
     document: Dict[str, Any] = {
         "conversation_id": conversation_id,
-        "handoff": handoff_record(handoff) if handoff else None,
+        "handoff": _handoff_export(handoff) if handoff else None,
         "tags": services.reviews.tags(conversation_id),
         "lines": lines,
     }
     return _download(request, document, LINE_COLUMNS, name)
+
+
+def _export_lines(timeline: Timeline) -> List[Dict[str, Any]]:
+    """Transcript lines with every column (unknown values None), marking tipping messages and handoffs."""
+    return [
+        with_nulls({**line, "tipping": index in timeline.tipping, "handoff_after": index in timeline.handoffs_after},
+                   LINE_COLUMNS, LINE_UNKNOWN_WHEN_EMPTY)
+        for index, line in enumerate(timeline.lines)
+    ]
 
 
 def _download(request: Request, data: Any, columns: List[str], name: str) -> Response:
@@ -125,10 +133,15 @@ def _download(request: Request, data: Any, columns: List[str], name: str) -> Res
     if not raw:
         data = mask_data(data)
     if fmt == "csv":
-        body = csv_text(data, columns)
+        body = csv_download(data, columns)
     else:
         body = json_text(data)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=_attachment(f"{name}{'-raw' if raw else ''}.{fmt}"))
+
+
+def _handoff_export(handoff: Handoff) -> Dict[str, Any]:
+    """A handoff's export record; a step not reached yet (claim, reply, resolution) is None, null in JSON."""
+    return with_nulls(handoff_record(handoff), HANDOFF_COLUMNS, HANDOFF_NOT_YET)
 
 
 def _wants_raw(request: Request) -> bool:

@@ -19,6 +19,8 @@ from review_app.exports.masking import mask_data, mask_text
     ("mail jane.doe+shop@example.co.uk now", "mail [email] now"),
     ("J.Bloggs@Example.COM", "[email]"),
     ("both 020 7946 0958 and a@b.io", "both [phone] and [email]"),
+    ("from abroad 0044 20 7946 0958", "from abroad [phone]"),
+    ("mail jane_doe@example.com or o'brien@example.ie", "mail [email] or [email]"),
 ])
 def test_masks_phone_numbers_and_emails(text: str, expected: str) -> None:
     assert mask_text(text) == expected
@@ -35,6 +37,23 @@ def test_masks_phone_numbers_and_emails(text: str, expected: str) -> None:
     "",
 ])
 def test_leaves_order_numbers_dates_and_prices_alone(text: str) -> None:
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("address", [
+    "josé@correo.es", "anna@müller.de", "zoë.müller@example.de", "zoe\u0308.mu\u0308ller@exa\u0308mple.de",
+    "Dörte@Sörensen.example.com", "коля@пример.рф", "θσερ@εχαμπλε.ψομ", "用户@例子.广告", "अजय@डाटा.भारत",
+    "संपर्क@डाटामेल.भारत", "ทีเอชนิค@ยูเอเชีย.ไทย", "مستخدم@مثال.موقع",
+])
+def test_masks_internationalised_email_addresses_whole(address: str) -> None:
+    assert mask_text(f"write to {address}, thanks") == "write to [email], thanks"
+
+
+@pytest.mark.parametrize("text", [
+    "Straße 5, zoë", "meet @ 5pm", "@josé_m said hi", "root@localhost", "3 for 5@10.00", "tracking RM778812345GB",
+    "order 00123842", "parcel 00340434161094042557", "ça coûte 89,00 € — d’accord?",
+])
+def test_leaves_ordinary_unicode_text_and_the_shops_numbers_alone(text: str) -> None:
     assert mask_text(text) == text
 
 
