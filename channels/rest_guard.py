@@ -14,6 +14,7 @@ post "never mind" into their handoff.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -25,8 +26,16 @@ from sanic.response import HTTPResponse
 from channels.request_body import RequestRejected, parse_json_object, read_body_text, require_content_type
 
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
+# NUL (PostgreSQL refuses it in text columns) and unpaired UTF-16 surrogates (no UTF-8 encoding:
+# SQLite refuses them) would fail the turn's tracker write after the bot had already answered.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # conversation-id prefixes of the platform channels (`CHANNEL` of channels.telegram, .slack, .sms)
 PLATFORM_CONVERSATION_PREFIXES = ("telegram:", "slack:", "sms:")
+
+
+def storable_text(text: str) -> bool:
+    """Whether `text` can be stored in the tracker store on SQLite and PostgreSQL alike."""
+    return _UNSTORABLE.search(text) is None
 
 
 def check_rest_message(request: Request, max_body_bytes: int) -> None:
@@ -41,6 +50,9 @@ def check_rest_message(request: Request, max_body_bytes: int) -> None:
         raise RequestRejected(403, f'"sender" may not start with "{prefix}:": that is a {prefix} conversation, not a REST one')
     if not isinstance(body.get("message"), str):
         raise RequestRejected(400, '"message" must be a string')
+    for field in ("sender", "message"):
+        if not storable_text(body[field]):
+            raise RequestRejected(400, f'"{field}" must be text without NUL characters or unpaired surrogates (\\ud800-\\udfff)')
     if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
         raise RequestRejected(400, '"metadata" must be a JSON object')
 
