@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol
 
 from bot.clock import Clock
 from bot.handoff.escalation import HANDOFF_ACTION
-from bot.handoff.store import OPEN, Handoff, HandoffError
+from bot.handoff.store import OPEN, RESOLVED_BY_AUTO_CLOSE, Handoff, HandoffError
 from bot.server.rasa_http_api import RasaUnreachableError
 from desk.handoff_exit import wants_bot_back
 from desk.hold_monitor import AUTO_CLOSE_NOTE, HoldMonitor, escalation_message
@@ -68,7 +68,7 @@ class DeskRelay:
         for handoff in self._monitor.due_for_escalation(queue, now):
             await self._escalate(handoff, self._monitor.waiting_position(queue, handoff))
         for handoff in self._monitor.due_for_auto_close(queue, now):
-            await self._close(handoff, "auto-close", AUTO_CLOSE_NOTE)
+            await self._close(handoff, RESOLVED_BY_AUTO_CLOSE, AUTO_CLOSE_NOTE)
 
     async def run_forever(self, interval_seconds: float, stop: asyncio.Event) -> None:
         """Repeat `run_once` every `interval_seconds` until `stop` is set; a pass that fails while

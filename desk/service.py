@@ -7,7 +7,9 @@ from typing import Any, Dict, List, Protocol
 
 import httpx
 
-from bot.handoff.store import ACTIVE_STATUSES, CLAIMED, OPEN, ClaimResult, Handoff, HandoffError, HandoffStore
+from bot.handoff.store import (
+    ACTIVE_STATUSES, CLAIMED, OPEN, RESOLVED_BY_CUSTOMER, ClaimResult, Handoff, HandoffError, HandoffStore,
+)
 from bot.server.rasa_http_api import RasaApiError
 
 # One agent reply is at most one Telegram message (4096) and three SMS pieces (1600 each), and
@@ -90,7 +92,7 @@ class DeskService:
             raise HandoffError(f"Handoff {handoff_id} is being handled by {handoff.claimed_by}; the agent decides.")
         if handoff.status != OPEN:
             raise HandoffError(f"Handoff {handoff_id} is already {handoff.status}.")
-        return await self._hand_back(handoff, "customer", note)
+        return await self._hand_back(handoff, RESOLVED_BY_CUSTOMER, note)
 
     async def _hand_back(self, seen: Handoff, by: str, note: str) -> Handoff:
         """Resolve first (exactly one of two simultaneous closes gets past this), then let the bot

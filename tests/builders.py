@@ -143,6 +143,9 @@ DOMAIN_SLOTS: Dict[str, Any] = {
     "order_id": None,
     "nps_asked": False,
     "awaiting": None,
+    "nps_low_score": None,
+    "nps_reason": None,
+    "requested_slot": None,
     "session_started_metadata": None,
 }
 

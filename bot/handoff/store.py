@@ -23,6 +23,10 @@ OPEN = "open"
 CLAIMED = "claimed"
 RESOLVED = "resolved"
 ACTIVE_STATUSES = (OPEN, CLAIMED)
+# `resolved_by` when the desk closes a handoff for the customer (they asked for the bot back) or on
+# its own (open past the auto-close limit); otherwise it names the agent who resolved it.
+RESOLVED_BY_CUSTOMER = "customer"
+RESOLVED_BY_AUTO_CLOSE = "auto-close"
 
 handoffs_table = sa.Table(
     "handoffs",
@@ -166,6 +170,16 @@ class HandoffStore:
         if row is None:
             raise KeyError(f"No handoff with id {handoff_id!r}.")
         return _to_handoff(row)
+
+    def latest_for_conversation(self, conversation_id: str) -> Optional[Handoff]:
+        """The conversation's most recent handoff, whatever its status (the one just closed, on hand-back)."""
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                handoffs_table.select()
+                .where(handoffs_table.c.conversation_id == conversation_id)
+                .order_by(handoffs_table.c.created_at.desc())
+            ).first()
+        return None if row is None else _to_handoff(row)
 
     def active_for_conversation(self, conversation_id: str) -> Optional[Handoff]:
         """The open or claimed handoff of a conversation, if any."""

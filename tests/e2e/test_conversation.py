@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 import re
+import time
 import urllib.error
 import urllib.request
+from typing import Awaitable, Callable, Iterator, List
 
 import pytest
 import sqlalchemy as sa
 
+from bot.handoff.store import Handoff, HandoffStore
+from bot.records.database import create_database_engine
+from bot.server.rasa_http_api import RasaHttpApi
 from bot.trainer.watch import RasaModelLoader
+from desk.hold_monitor import AUTO_CLOSE_NOTE
+from desk.relay import CUSTOMER_LEFT_NOTE
+from desk.service import DeskService
 from tests.e2e.running_assistant import RunningAssistant
 
 pytestmark = [pytest.mark.slow, pytest.mark.wall_clock]
@@ -59,6 +68,173 @@ def test_nps_asked_once_and_recorded(assistant: RunningAssistant) -> None:
     assert rows(assistant, "SELECT score FROM nps_scores WHERE conversation_id = :s", s=sender) == [(9,)]
     again = " ".join(assistant.texts(sender, "thank you"))
     assert "0 to 10" not in again
+
+
+def nps_reason_asked(assistant: RunningAssistant, sender: str, score: str) -> None:
+    """Get an answer, thank the bot, give the low `score`: the bot asks what to do better."""
+    assert "55213" in " ".join(assistant.texts(sender, "where is my order #55213"))
+    assert "0 to 10" in " ".join(assistant.texts(sender, "thank you"))
+    assert "What's the one thing we should do better?" in " ".join(assistant.texts(sender, score))
+
+
+@pytest.mark.parametrize(
+    ("score", "reason", "policy_words"),
+    [("0", "your delivery is slow", "working days"), ("3", "the returns process is confusing", "30 days")],
+)
+def test_the_reason_for_a_low_score_is_recorded_as_feedback_not_answered(
+    assistant: RunningAssistant, score: str, reason: str, policy_words: str
+) -> None:
+    sender = f"e2e-nps-reason-{score}"
+    nps_reason_asked(assistant, sender, score)
+
+    reply = " ".join(assistant.texts(sender, reason))
+
+    assert "passed that on" in reply and policy_words not in reply
+    assert rows(assistant, "SELECT text FROM feedback WHERE conversation_id = :s", s=sender) == [(reason,)]
+    assert rows(assistant, "SELECT score FROM nps_scores WHERE conversation_id = :s", s=sender) == [(int(score),)]
+    assert "30 days" in " ".join(assistant.texts(sender, "what is your return policy?"))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("can I talk to a real person please", "customer_asked"), (FRUSTRATED, "frustration")],
+    ids=["asks-for-a-person", "frustrated"],
+)
+def test_a_customer_asked_for_a_reason_who_needs_a_person_gets_one(
+    assistant: RunningAssistant, text: str, reason: str
+) -> None:
+    sender = f"e2e-nps-reason-handoff-{reason}"
+    nps_reason_asked(assistant, sender, "2")
+
+    notice = " ".join(assistant.texts(sender, text))
+
+    assert "handing you over to a person" in notice and "passed that on" not in notice
+    assert rows(assistant, "SELECT reason FROM handoffs WHERE conversation_id = :s", s=sender) == [(reason,)]
+    assert rows(assistant, "SELECT text FROM feedback WHERE conversation_id = :s", s=sender) == []
+
+
+def test_a_goodbye_instead_of_a_reason_gets_a_goodbye(assistant: RunningAssistant) -> None:
+    sender = "e2e-nps-reason-bye"
+    nps_reason_asked(assistant, sender, "4")
+
+    reply = " ".join(assistant.texts(sender, "bye"))
+
+    assert "Bye for now" in reply and "passed that on" not in reply
+    assert rows(assistant, "SELECT text FROM feedback WHERE conversation_id = :s", s=sender) == []
+
+
+def test_a_first_goodbye_says_goodbye_and_small_talk_asks_no_nps(assistant: RunningAssistant) -> None:
+    bye = " ".join(assistant.texts("e2e-first-bye", "bye"))
+    thanks = " ".join(assistant.texts("e2e-first-thanks", "thanks!"))
+    assistant.texts("e2e-hi-then-thanks", "hi there")
+    hi_thanks = " ".join(assistant.texts("e2e-hi-then-thanks", "thanks!"))
+
+    assert "Bye for now" in bye and "0 to 10" not in bye
+    assert "You're welcome" in thanks and "0 to 10" not in thanks
+    assert "0 to 10" not in hi_thanks
+    asked = rows(assistant, "SELECT conversation_id FROM nps_asks WHERE conversation_id LIKE 'e2e-%th%'")
+    assert ("e2e-first-thanks",) not in asked and ("e2e-hi-then-thanks",) not in asked
+
+
+def test_a_goodbye_after_an_answer_says_goodbye_and_asks_nps(assistant: RunningAssistant) -> None:
+    sender = "e2e-answer-then-bye"
+    assistant.texts(sender, "how much is the aura smart speaker?")
+
+    bye = " ".join(assistant.texts(sender, "bye"))
+
+    assert "Bye for now" in bye and "0 to 10" in bye
+
+
+@pytest.fixture(scope="module")
+def handoffs(assistant: RunningAssistant) -> Iterator[HandoffStore]:
+    """The assistant's handoff store, as the desk opens it."""
+    engine = create_database_engine(assistant.db_url)
+    yield HandoffStore(engine)
+    engine.dispose()
+
+
+def handed_over(assistant: RunningAssistant, handoffs: HandoffStore, sender: str) -> Handoff:
+    """Ask for a person; return the open handoff."""
+    assert "handing you over to a person" in " ".join(assistant.texts(sender, "can I talk to a real person please"))
+    handoff = handoffs.active_for_conversation(sender)
+    assert handoff is not None
+    return handoff
+
+
+def with_desk(
+    assistant: RunningAssistant, handoffs: HandoffStore, work: Callable[[DeskService], Awaitable[None]]
+) -> None:
+    """Run `work` with a desk service on the assistant's handoff store and HTTP API."""
+    async def run() -> None:
+        api = RasaHttpApi(assistant.url, assistant.processes.token)
+        try:
+            await work(DeskService(handoffs, api))
+        finally:
+            await api.close()
+
+    asyncio.run(run())
+
+
+def bot_texts_after(assistant: RunningAssistant, sender: str, count: int) -> List[str]:
+    """Texts of the bot messages after the first `count` events of the conversation."""
+    events = assistant.tracker(sender)["events"][count:]
+    return [event.get("text") or "" for event in events if event["event"] == "bot"]
+
+
+def test_no_nps_after_a_handoff_no_agent_answered_closed_by_the_desk(
+    assistant: RunningAssistant, handoffs: HandoffStore
+) -> None:
+    """The desk's own close, in whichever order it resolves the row and runs `action_bot_back`."""
+    left, forgotten = "e2e-back-customer-left", "e2e-back-auto-close"
+    handed_over(assistant, handoffs, left)
+    forgotten_handoff = handed_over(assistant, handoffs, forgotten)
+    before = {sender: len(assistant.tracker(sender)["events"]) for sender in (left, forgotten)}
+
+    assistant.say(left, "never mind, back to the bot please")
+    deadline = time.monotonic() + 15
+    while handoffs.active_for_conversation(left) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    async def auto_close(desk: DeskService) -> None:
+        await desk.close(forgotten_handoff.id, "auto-close", AUTO_CLOSE_NOTE)
+
+    with_desk(assistant, handoffs, auto_close)
+    for sender in (left, forgotten):
+        texts = bot_texts_after(assistant, sender, before[sender])
+        assert texts and not any("0 to 10" in text for text in texts), (sender, texts)
+    assert rows(assistant, "SELECT conversation_id FROM nps_asks WHERE conversation_id IN (:a, :b)",
+                a=left, b=forgotten) == []
+
+
+@pytest.mark.parametrize(
+    ("by", "note", "words", "asks_nps"),
+    [
+        ("customer", CUSTOMER_LEFT_NOTE, "I'm here again", False),
+        ("auto-close", AUTO_CLOSE_NOTE, "closed", False),
+        ("alice", "sorted", "our team has handed this conversation back", True),
+    ],
+    ids=["customer-left", "auto-close", "agent"],
+)
+def test_the_bot_says_what_happened_when_the_handoff_is_already_resolved(
+    assistant: RunningAssistant, handoffs: HandoffStore, by: str, note: str, words: str, asks_nps: bool
+) -> None:
+    """The atomic close: the row says resolved before the desk runs `action_bot_back`."""
+    sender = f"e2e-resolved-first-{by}"
+    handoff = handed_over(assistant, handoffs, sender)
+    before = len(assistant.tracker(sender)["events"])
+
+    async def close(desk: DeskService) -> None:
+        if by == "alice":
+            await desk.reply(handoff.id, "alice", "Hi, Alice here. All sorted.")
+        desk.handoffs.resolve(handoff.id, by=by, note=note)
+        await desk.conversations.resume(sender)
+
+    with_desk(assistant, handoffs, close)
+    said = " ".join(bot_texts_after(assistant, sender, before))
+
+    assert words in said, said
+    assert ("our team has handed this conversation back" in said) is (by == "alice")
+    assert ("0 to 10" in said) is asks_nps
 
 
 def test_frustrated_customer_is_handed_over_at_once(assistant: RunningAssistant) -> None:

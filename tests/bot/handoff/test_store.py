@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.handoff.store import CLAIMED, OPEN, RESOLVED, ClaimResult, Handoff, HandoffError, HandoffStore
+from bot.handoff.store import CLAIMED, OPEN, RESOLVED, RESOLVED_BY_CUSTOMER, ClaimResult, Handoff, HandoffError, HandoffStore
 from bot.records.database import create_database_engine
 from tests.builders import WEDNESDAY_NOON, ManualClock
 
@@ -74,6 +74,22 @@ def test_a_resolved_conversation_can_be_handed_off_again(store: HandoffStore, cl
 
     assert second.id != first.id
     assert store.active_for_conversation("c-1") == second
+
+
+def test_the_latest_handoff_of_a_conversation_is_found_after_it_is_resolved(store: HandoffStore, clock: ManualClock) -> None:
+    """What `action_bot_back` reads right after the desk closed a handoff: the one just closed."""
+    assert store.latest_for_conversation("c-1") is None
+    first = open_handoff(store)
+    store.resolve(first.id, by="agent-1")
+    clock.advance(hours=1)
+    second = open_handoff(store)
+    store.resolve(second.id, by=RESOLVED_BY_CUSTOMER)
+
+    latest = store.latest_for_conversation("c-1")
+
+    assert latest is not None and latest.id == second.id and latest.resolved_by == RESOLVED_BY_CUSTOMER
+    assert store.active_for_conversation("c-1") is None
+    assert store.latest_for_conversation("c-2") is None
 
 
 def test_get_unknown_handoff_raises_key_error(store: HandoffStore) -> None:
