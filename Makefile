@@ -9,11 +9,17 @@ DEPS_STAMP := $(VENV)/.deps-installed
 .PHONY: setup run train chat test test-fast check-data eval eval-gate lock clean help
 
 help:
-	@echo "make run    set up, train if needed, start the assistant (Ctrl-C stops it)"
-	@echo "make chat   talk to the running assistant in this terminal"
-	@echo "make test   set up and run every test (data checks, pytest, NLU accuracy gate)"
-	@echo "make check-data   validate the training data with clear messages"
-	@echo "make eval   evaluate the NLU and compare with the accepted report"
+	@echo "make setup        create .venv and install the dependencies (the other targets do it when needed)"
+	@echo "make run          set up, train if needed, start the assistant (Ctrl-C stops it)"
+	@echo "make train        train the model if data or config changed (checks the data first)"
+	@echo "make chat         talk to the running assistant in this terminal"
+	@echo "make check-data   validate the training data with clear messages (file, line, fix)"
+	@echo "make eval         evaluate the NLU and compare with the accepted report"
+	@echo "make eval-gate    the CI accuracy gate: held-out and regression-set accuracy vs the accepted report"
+	@echo "make test         set up and run every test (data checks, pytest, NLU accuracy gate)"
+	@echo "make test-fast    pytest without the slow tests (those that train a model or start servers)"
+	@echo "make lock         re-pin requirements.txt from requirements.in (developers)"
+	@echo "make clean        delete var/ (local databases and logs), models/, .rasa/ and .cache/"
 
 $(DEPS_STAMP): requirements.txt pyproject.toml
 	@if [ -z "$(BASE_PYTHON)" ]; then echo "Python $(PYTHON_VERSION) not found: install it with 'pyenv install $(PYTHON_VERSION)'." >&2; exit 1; fi

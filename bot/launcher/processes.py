@@ -36,12 +36,23 @@ DEFAULT_ACTION_TIMEOUT = 5.0
 PRIVATE_LOGS = [sys.executable, "-m", "bot.server.entry", "-m"]
 SQL_TRACKER_STORES = ("SQL", "bot.server.tracker_store.LoudSQLTrackerStore")
 STOP_TIMEOUT = 10.0
+DATA_CHECK = [sys.executable, "-m", "bot.trainer", "check-data", "--skip-rasa", "--errors-only", "--project"]
+DATA_CHECK_FAILED = "check-data FAILED"
 # glibc's malloc in the Rasa process: two arenas instead of up to 8 per core (docs/deploy.md "Memory").
 RASA_MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": "2"}
 
 
 class StartupError(RuntimeError):
     """A process did not come up; the message says which and where its log is."""
+
+
+class TrainingFailed(StartupError):
+    """Rasa's training ended without a model; `output` is what this run wrote to its log, without earlier runs'."""
+
+    def __init__(self, message: str, output: str = "") -> None:
+        """Keep this run's part of the log for the launcher to show."""
+        super().__init__(message)
+        self.output = output
 
 
 @dataclass
@@ -92,21 +103,70 @@ def newest_model(models_dir: Path) -> Optional[Path]:
     return models[-1] if models else None
 
 
+def training_inputs_changed(model: Optional[Path], root: Path) -> bool:
+    """True when a file Rasa trains from (config.yml, domain.yml, anything under data/) is newer than `model`,
+    or there is no model: then Rasa is going to train rather than hand back the model it has."""
+    if model is None:
+        return True
+    built = model.stat().st_mtime_ns
+    inputs = [root / "config.yml", root / "domain.yml", *(root / "data").rglob("*")]
+    return any(path.is_file() and path.stat().st_mtime_ns > built for path in inputs)
+
+
+def check_training_data(root: Path, report: Callable[[str], None]) -> None:
+    """Run the quick data lints of `make check-data` (not Rasa's slow validate) on the project at `root`;
+    raise `StartupError` with their messages (file, line, fix) when they find an error.
+
+    They run as `python -m bot.trainer check-data`, a command of its own, because the launcher does
+    not import the trainer. If the check itself cannot run, training goes on and says so.
+    """
+    report("Checking the training data first (the lints of `make check-data`) ...")
+    started = time.monotonic()
+    result = subprocess.run([*DATA_CHECK, str(root)], cwd=REPO_ROOT, capture_output=True, text=True)
+    output = result.stdout.strip()
+    if result.returncode == 0:
+        report(f"The training data has no errors ({time.monotonic() - started:.1f} s).")
+    elif DATA_CHECK_FAILED in output:
+        raise StartupError(f"{output}\nNothing was trained: the training data has the errors above.")
+    else:
+        last_lines = "\n".join((output + "\n" + result.stderr).strip().splitlines()[-5:])
+        report(f"The data check could not run (exit code {result.returncode}), so training goes on without it:\n"
+               f"{last_lines}")
+
+
+def log_size(log: Optional[Path]) -> int:
+    """How long the log is before this run writes to it (0 when there is none yet)."""
+    return log.stat().st_size if log is not None and log.exists() else 0
+
+
+def output_since(log: Path, offset: int) -> str:
+    """What was written to `log` from `offset` on: this run's output, not the earlier runs' above it."""
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        return handle.read().decode("utf-8", errors="replace")
+
+
 def train(
     models_dir: Path, root: Path = REPO_ROOT, extra_args: Sequence[str] = (), log: Optional[Path] = None,
-    report: Optional[Callable[[str], None]] = None,
+    report: Optional[Callable[[str], None]] = None, check_data_first: bool = True,
 ) -> Path:
     """Train with Rasa (it skips the work when data and config are unchanged); return the model.
 
-    With `log`, Rasa's output is appended to that file instead of the terminal. When the newest
-    model names classes this code no longer has, `report` hears why in one line and the training
-    is forced, so Rasa never hands back a model it cannot load.
+    When Rasa is going to train (a training file is newer than the newest model, or none exists), the
+    data lints run first (`check_data_first`) and an error stops it with their messages, instead of a
+    Rasa traceback after a minute's work. With `log`, Rasa's output is appended to that file instead of
+    the terminal; a failure raises `TrainingFailed` holding this run's part of it. When the newest model
+    names classes this code no longer has, `report` hears why in one line and the training is forced,
+    so Rasa never hands back a model it cannot load.
     """
+    say = report or _print_now
     previous = newest_model(models_dir)
     reason = outdated_model_reason(previous) if previous else None
     if reason:
-        (report or _print_now)(reason)
+        say(reason)
         extra_args = (*extra_args, "--force")
+    if check_data_first and (reason or "--force" in extra_args or training_inputs_changed(previous, root)):
+        check_training_data(root, say)
     command = [
         *PRIVATE_LOGS, "rasa", "train",
         "--config", str(root / "config.yml"),
@@ -116,6 +176,7 @@ def train(
         "--out", str(models_dir),
         *extra_args,
     ]
+    offset = log_size(log)
     if log is None:
         result = subprocess.run(command, cwd=root)
     else:
@@ -125,7 +186,8 @@ def train(
     model = newest_model(models_dir)
     if result.returncode != 0 or model is None:
         where = f"the end of {log}" if log else "the messages above"
-        raise StartupError(f"Training failed: see {where} (file and line of the problem).")
+        raise TrainingFailed(f"Training failed: see {where} (file and line of the problem).",
+                             output_since(log, offset) if log is not None and log.exists() else "")
     return model
 
 

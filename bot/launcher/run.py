@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from bot.launcher.port_check import ports_in_use_message
-from bot.launcher.processes import AssistantProcesses, StartupError, describe_exit, train
+from bot.launcher.processes import AssistantProcesses, StartupError, TrainingFailed, describe_exit, train
 from bot.server.local_ports import PortSettingError, chat_command, local_ports
 from bot.settings import REPO_ROOT
 
@@ -35,8 +35,11 @@ def run_assistant() -> int:
           flush=True)
     try:
         model = train(MODELS_DIR, log=train_log)
+    except TrainingFailed as error:
+        print(_tail(error.output), error, sep="\n")
+        return 1
     except StartupError as error:
-        print(_last_lines(train_log), error, sep="\n")
+        print(error)
         return 1
     processes = AssistantProcesses(
         model=model,
@@ -87,11 +90,16 @@ def _stop_in_order(processes: AssistantProcesses) -> None:
 
 
 def _last_lines(log: Path, count: int = 25) -> str:
-    """The end of a log file, where Rasa names the file and line of a training problem."""
+    """The end of a log file, where a process says why it stopped."""
     try:
-        return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-count:])
+        return _tail(log.read_text(encoding="utf-8", errors="replace"), count)
     except OSError:
         return ""
+
+
+def _tail(text: str, count: int = 25) -> str:
+    """The last `count` lines of `text` (a failed training's output, where Rasa names the file and line)."""
+    return "\n".join(text.splitlines()[-count:])
 
 
 def _print_welcome(processes: AssistantProcesses, model: Path) -> None:

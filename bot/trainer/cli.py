@@ -36,6 +36,37 @@ def existing_file(text: str) -> Path:
     return path
 
 
+def project_folder(text: str) -> Path:
+    """An argparse type: an existing folder (the project to check), so a typo is a usage error, not a traceback."""
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no such folder: {text} (give the folder that holds domain.yml and data/)")
+    return path
+
+
+def example_minimum(text: str) -> int:
+    """An argparse type: the fewest examples an intent may have, a whole number of at least 1."""
+    try:
+        minimum = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of examples, got {text!r}") from None
+    if minimum < 1:
+        raise argparse.ArgumentTypeError(f"an intent needs at least 1 example, got {text}")
+    return minimum
+
+
+def similarity(text: str) -> float:
+    """An argparse type: a similarity threshold above 0 and at most 1 (above 1 no pair would ever be reported)."""
+    try:
+        threshold = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1, got {text!r}") from None
+    if not 0.0 < threshold <= 1.0:
+        off = "; above 1 no pair is ever reported, which switches the check off" if threshold > 1.0 else ""
+        raise argparse.ArgumentTypeError(f"a similarity is above 0 and at most 1 (1 = identical), got {text}{off}")
+    return threshold
+
+
 def accuracy_margin(text: str) -> float:
     """An argparse type: an allowed accuracy drop, from 0 to 1."""
     try:
@@ -54,11 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check-data", help="rasa data validate plus the project's data lints")
     check.add_argument("--skip-rasa", action="store_true", help="only the project's lints (seconds instead of ~20 s)")
-    check.add_argument("--project", type=Path, default=ProjectPaths().root,
+    check.add_argument("--project", type=project_folder, default=ProjectPaths().root,
                        help="folder with domain.yml, config.yml and data/ to check (default: this repository)")
-    check.add_argument("--min-examples", type=int, default=LintSettings.min_examples)
-    check.add_argument("--char-cosine", type=float, default=LintSettings.char_cosine, help="near-duplicate threshold")
-    check.add_argument("--token-jaccard", type=float, default=LintSettings.token_jaccard, help="near-duplicate threshold")
+    check.add_argument("--min-examples", type=example_minimum, default=LintSettings.min_examples,
+                       help=f"fewest examples an intent may have (default {LintSettings.min_examples})")
+    check.add_argument("--char-cosine", type=similarity, default=LintSettings.char_cosine,
+                       help=f"near-duplicate threshold on character similarity, 0-1 (default {LintSettings.char_cosine})")
+    check.add_argument("--token-jaccard", type=similarity, default=LintSettings.token_jaccard,
+                       help=f"near-duplicate threshold on shared words, 0-1 (default {LintSettings.token_jaccard})")
+    check.add_argument("--errors-only", action="store_true",
+                       help="print only the errors (and the count of warnings), as `make train` does before training")
 
     evaluate = commands.add_parser("eval", help="train if needed, score held-out split and dev set, compare")
     evaluate.add_argument("--heldout-only", action="store_true", help="skip ../shared/eval (one training fewer)")
@@ -95,7 +131,7 @@ def run_check_data(args: argparse.Namespace, out: TextIO) -> int:
     """`check-data`."""
     settings = LintSettings(args.min_examples, args.char_cosine, args.token_jaccard)
     return check_data(ProjectPaths(args.project.resolve()), settings, out,
-                      rasa_validate=None if args.skip_rasa else run_rasa_validate)
+                      rasa_validate=None if args.skip_rasa else run_rasa_validate, errors_only=args.errors_only)
 
 
 def print_eval(result: EvalResult, accepted: Optional[Dict[str, Any]], args: argparse.Namespace, out: TextIO) -> GateResult:
@@ -133,14 +169,14 @@ def run_eval(args: argparse.Namespace, out: TextIO) -> int:
     verdict = print_eval(result, read_report(ACCEPTED_REPORT), args, out)
     print(f"\nwrote {LATEST_REPORT} and {options.confusion_png}; library warnings in {TRAINER_LOG}", file=out)
     if args.accept:
-        print(f"accepted: {accept()} (commit it with the data change)", file=out)
+        print(accept().describe(), file=out)
     return 1 if args.gate and not verdict.passed else 0
 
 
 def run_accept(out: TextIO) -> int:
     """`accept`."""
     try:
-        print(f"accepted: {accept()} (commit it with the data change)", file=out)
+        print(accept().describe(), file=out)
     except FileNotFoundError as error:
         print(error, file=out)
         return 1
@@ -181,7 +217,8 @@ def run_watch(args: argparse.Namespace, out: TextIO) -> int:
     except PortSettingError as error:
         print(error, file=out)
         return 2
-    watch = TrainingWatch(ProjectPaths(), FULL_MODELS, load_model=assistant.load_model if assistant else None, out=out)
+    watch = TrainingWatch(ProjectPaths(), FULL_MODELS, load_model=assistant.load_model if assistant else None, out=out,
+                          library_log=TRAINER_LOG)
     watch.run(args.interval)
     return 0
 

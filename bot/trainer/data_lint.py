@@ -16,16 +16,22 @@ from typing import Callable, List, Optional, Set, TextIO
 from bot.nlu.candidate_intents import PLACEHOLDER_PREFIX
 from bot.shop.catalogue import Catalogue
 from bot.trainer.lint_candidates import unlabelled_candidates
-from bot.trainer.lint_entities import entities_never_annotated, entities_outside_domain, unknown_products
-from bot.trainer.lint_examples import duplicates_across_intents, near_duplicates, regression_copies
+from bot.trainer.lint_entities import (
+    broken_markup, entities_never_annotated, entities_outside_domain, product_lookup_gaps, regex_entities_disagree,
+    unknown_products,
+)
+from bot.trainer.lint_examples import (
+    duplicates_across_intents, duplicates_within_intent, near_duplicates, regression_copies,
+)
 from bot.trainer.lint_files import malformed_files
 from bot.trainer.lint_findings import Finding, Severity, count_errors, sorted_findings
+from bot.trainer.lint_frustration import unknown_frustration_files
 from bot.trainer.lint_intents import (
-    domain_intents_unused, intents_outside_domain, intents_without_regression_phrasings, missing_responses,
-    too_few_examples,
+    domain_intents_unused, files_not_named_after_their_intent, intents_outside_domain, intents_unlike_test_list,
+    intents_without_regression_phrasings, missing_responses, regression_intents_outside_domain, too_few_examples,
 )
 from bot.trainer.training_sources import (
-    Location, NluExample, ProjectPaths, SourceError, TrainerData, load_trainer_data, read_code_responses, read_nlu_file,
+    Location, ProjectPaths, SourceError, TrainerData, load_trainer_data, nlu_files, read_code_responses, read_nlu_file,
 )
 
 WARNING_RECORD = re.compile(r"^\S.*?\.py:\d+: (?P<category>\w+): (?P<message>.*)$")
@@ -55,51 +61,72 @@ def run_lints(paths: ProjectPaths, settings: LintSettings = LintSettings()) -> L
     except SourceError as error:
         return [Finding(
             "yaml-syntax", Severity.ERROR, error.where, error.problem,
-            "check the indentation (spaces, not tabs) and that every example line starts with '- '",
+            "check the indentation around this line (spaces, not tabs); `git diff` shows what changed",
         )]
+    markup = broken_markup(data)
     findings = (
         unlabelled_candidates(data)
         + too_few_examples(data, settings.min_examples)
         + intents_outside_domain(data)
         + domain_intents_unused(data)
         + missing_responses(data)
+        + layout_findings(data, paths)
         + duplicates_across_intents(data.examples)
+        + duplicates_within_intent(data.examples)
         + near_duplicates(data.examples, settings.char_cosine, settings.token_jaccard)
+        + markup
+        + regex_entities_disagree(data, {finding.where for finding in markup})
         + entities_outside_domain(data)
         + entities_never_annotated(data)
         + catalogue_findings(data, paths)
         + regression_findings(data, paths)
+        + unknown_frustration_files(paths)
     )
     return sorted_findings(findings)
 
 
-def regression_phrasings(paths: ProjectPaths) -> List[NluExample]:
-    """The frozen regression set's phrasings with their lines (none when the project has no such file)."""
+def layout_findings(data: TrainerData, paths: ProjectPaths) -> List[Finding]:
+    """One file per intent named after it, and the intents the CI data checks list (when the project has them)."""
+    files = [paths.relative(path) for path in nlu_files(paths)]
+    findings = files_not_named_after_their_intent(data, files, paths.relative(paths.entities_file))
+    if paths.nlu_data_tests.exists():
+        findings += intents_unlike_test_list(data, paths.nlu_data_tests, paths.relative(paths.nlu_data_tests))
+    return findings
+
+
+def regression_data(paths: ProjectPaths) -> TrainerData:
+    """The frozen regression set's phrasings and intent blocks with their lines (none when the project has no such file)."""
     frozen = TrainerData()
     if paths.regression_set.exists():
         read_nlu_file(paths.regression_set, paths, frozen)
-    return frozen.examples
+    return frozen
 
 
 def regression_findings(data: TrainerData, paths: ProjectPaths) -> List[Finding]:
-    """Training examples copied from the regression set, and intents it does not cover (when the project has one)."""
+    """Training examples copied from the regression set, its intents the domain lacks, and intents it does not
+    cover (when the project has one)."""
     if not paths.regression_set.exists():
         return []
-    frozen = regression_phrasings(paths)
-    return regression_copies(data.examples, frozen) + intents_without_regression_phrasings(
-        data, [phrase.intent for phrase in frozen], paths.relative(paths.regression_set),
+    frozen = regression_data(paths)
+    return (
+        regression_copies(data.examples, frozen.examples)
+        + regression_intents_outside_domain(data, frozen.intent_blocks)
+        + intents_without_regression_phrasings(
+            data, [phrase.intent for phrase in frozen.examples], paths.relative(paths.regression_set),
+        )
     )
 
 
 def catalogue_findings(data: TrainerData, paths: ProjectPaths) -> List[Finding]:
-    """Product lints, or one error saying the catalogue file is missing."""
+    """Product lints (annotations, stories, the lookup table), or one error saying the catalogue file is missing."""
     file = paths.relative(paths.catalogue)
     if not paths.catalogue.exists():
         return [Finding(
             "catalogue-missing", Severity.ERROR, Location(file, 1), "the product catalogue is missing",
             "restore data/shop/catalogue.yml from git (git checkout -- data/shop/catalogue.yml)",
         )]
-    return unknown_products(data, Catalogue.from_yaml(paths.catalogue), file)
+    catalogue = Catalogue.from_yaml(paths.catalogue)
+    return unknown_products(data, catalogue, file) + product_lookup_gaps(data, catalogue, file)
 
 
 def rasa_validate_command(paths: ProjectPaths) -> List[str]:
@@ -171,8 +198,12 @@ def check_data(
     settings: LintSettings = LintSettings(),
     out: TextIO = sys.stdout,
     rasa_validate: Optional[Callable[[ProjectPaths, TextIO], int]] = run_rasa_validate,
+    errors_only: bool = False,
 ) -> int:
-    """Run Rasa's validation (unless `rasa_validate` is None) and the lints; 0 when nothing is an error."""
+    """Run Rasa's validation (unless `rasa_validate` is None) and the lints; 0 when nothing is an error.
+
+    `errors_only` leaves out the warnings' lines (their count stays), as training does before it starts.
+    """
     paths = paths or ProjectPaths()
     unreadable = sorted_findings(malformed_files(paths))
     if unreadable:
@@ -189,7 +220,8 @@ def check_data(
     print("Running the project's data lints ...", file=out, flush=True)
     findings = run_lints(paths, settings)
     for finding in findings:
-        print(finding, file=out)
+        if finding.severity == Severity.ERROR or not errors_only:
+            print(finding, file=out)
     errors = count_errors(findings)
     print(f"data lints: {errors} error(s), {len(findings) - errors} warning(s)", file=out)
     if errors or rasa_code:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -52,6 +52,22 @@ def duplicates_across_intents(examples: Sequence[NluExample]) -> List[Finding]:
                 f"'{example.text}' is an example of '{example.intent}' here and of '{earlier.intent}' "
                 f"at {earlier.where}",
                 "keep it only under the intent a customer means by it and delete the other line",
+            ))
+    return findings
+
+
+def duplicates_within_intent(examples: Sequence[NluExample]) -> List[Finding]:
+    """The same sentence twice under one intent (ignoring case, spacing and final punctuation) only weighs it double."""
+    first_seen: Dict[Tuple[str, str], NluExample] = {}
+    findings = []
+    for example in examples:
+        earlier = first_seen.setdefault((example.intent, normalise(example.text)), example)
+        if earlier is not example:
+            findings.append(Finding(
+                "same-example-twice", Severity.ERROR, example.where,
+                f"'{example.text}' repeats '{earlier.text}' at {earlier.where} (intent '{example.intent}'; case, "
+                "spacing and a final '?', '!' or '.' do not count)",
+                "delete one of the two lines, or reword it into a different sentence a customer would write",
             ))
     return findings
 

@@ -17,10 +17,12 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.trainer.lint_findings import Finding, Severity
+from bot.trainer.lint_frustration import malformed_frustration_files
 from bot.trainer.training_sources import Location, ProjectPaths, line_of_item, line_of_key, nlu_files
 
 NLU_HEADER = "'version: \"3.1\"' and 'nlu:'"
 NLU_ITEM_KEYS = ("intent", "synonym", "regex", "lookup")
+STEP_NAME_KEYS = ("intent", "action")
 LEADING_TAB = re.compile(r"^ *\t")
 DUPLICATE_KEY = re.compile(r'found duplicate key "(?P<key>[^"]*)"')
 
@@ -53,10 +55,14 @@ def tab_findings(text: str, file: str) -> List[Finding]:
     ]
 
 
-def syntax_fix(problem: str, context: str) -> str:
-    """What to do about a YAML syntax error, from the parser's own words."""
+def syntax_fix(problem: str, context: str, nlu: bool) -> str:
+    """What to do about a YAML syntax error, from the parser's own words; NLU advice only for NLU files."""
     if "quoted scalar" in context:
-        return "close the quote that starts on this line (or remove it: examples need no quotes)"
+        return "close the quote that starts on this line" + (" (or remove it: examples need no quotes)" if nlu else "")
+    if not nlu:
+        return ("check the indentation around this line: keys of one entry line up, the items of one list line up "
+                "under their key, spaces only; a ':' followed by a space inside plain text needs quotes "
+                "(`git diff` shows what changed)")
     if "mapping values are not allowed" in problem:
         return ("check the indentation: keys of one entry line up ('  examples: |' under '- intent:'), "
                 "and a ':' followed by a space inside plain text needs quotes")
@@ -66,7 +72,7 @@ def syntax_fix(problem: str, context: str) -> str:
     return "check the indentation (spaces, not tabs) and that every example line starts with '- '"
 
 
-def yaml_error_finding(problem: YAMLError, file: str) -> Finding:
+def yaml_error_finding(problem: YAMLError, file: str, nlu: bool = True) -> Finding:
     """A parser or duplicate-key error as a finding at the line that needs the fix."""
     if isinstance(problem, DuplicateKeyError):
         key = DUPLICATE_KEY.search(str(problem.problem))
@@ -81,11 +87,12 @@ def yaml_error_finding(problem: YAMLError, file: str) -> Finding:
     if "quoted scalar" in context and isinstance(problem, MarkedYAMLError) and problem.context_mark is not None:
         mark = problem.context_mark
     line = mark.line + 1 if mark is not None else 1
-    return error("yaml-syntax", file, line, f"not valid YAML ({words})", syntax_fix(words, context))
+    return error("yaml-syntax", file, line, f"not valid YAML ({words})", syntax_fix(words, context, nlu))
 
 
-def parse(path: Path, paths: ProjectPaths) -> Tuple[Any, List[Finding]]:
-    """The YAML document of `path` with line numbers, or the findings that stop it being read."""
+def parse(path: Path, paths: ProjectPaths, nlu: bool = True) -> Tuple[Any, List[Finding]]:
+    """The YAML document of `path` with line numbers, or the findings that stop it being read
+    (the advice for a syntax error is about NLU files unless `nlu` is False)."""
     file = paths.relative(path)
     text, findings = decode(path.read_bytes(), file)
     if text is None:
@@ -96,7 +103,7 @@ def parse(path: Path, paths: ProjectPaths) -> Tuple[Any, List[Finding]]:
     try:
         document = YAML(typ="rt").load(text)
     except YAMLError as problem:
-        return None, [yaml_error_finding(problem, file)]
+        return None, [yaml_error_finding(problem, file, nlu)]
     if document is None:
         return None, [error("file-empty", file, 1, "the file is empty (or holds only comments)",
                             "add its content, or delete the file")]
@@ -142,6 +149,9 @@ def examples_findings(item: CommentedMap, file: str, where: int) -> List[Finding
                       "'examples:' is a YAML list or mapping, but Rasa needs one block of text",
                       "write 'examples: |' and below it one '- example' line per example, indented 2 more spaces")]
     lines = value.splitlines()
+    if not value.strip():
+        return [error("examples-empty", file, line, "'examples: |' has no example lines below it",
+                      "write one '    - example' line per example below it, indented 2 more spaces than 'examples:'")]
     if "\n" not in value and not value.startswith("-"):
         return [error("examples-not-block", file, line, f"'examples: {value}' is one plain line, not a block",
                       "write 'examples: |' and put each example on its own line below, as '    - example'")]
@@ -189,18 +199,64 @@ def malformed_nlu_file(path: Path, paths: ProjectPaths) -> List[Finding]:
     return nlu_entry_findings(document, file)
 
 
+def unnamed_steps(steps: Any, file: str) -> List[Finding]:
+    """`- intent:` or `- action:` without a name in one rule's or story's steps (and their `or:` alternatives)."""
+    findings = []
+    for index, step in enumerate(steps if isinstance(steps, CommentedSeq) else []):
+        if not isinstance(step, CommentedMap):
+            continue
+        for key in STEP_NAME_KEYS:
+            if key in step and step[key] in (None, ""):
+                findings.append(error("step-name-missing", file, line_of_item(steps, index),
+                                      f"this step is '- {key}:' without a name",
+                                      f"write the {key} after it ('- {key}: <name>', as listed in domain.yml) "
+                                      "or delete the step"))
+        findings += unnamed_steps(step.get("or"), file)
+    return findings
+
+
+def flow_findings(document: CommentedMap, file: str) -> List[Finding]:
+    """Every unnamed step of the rules and stories in a rules or stories file."""
+    findings = []
+    for section in ("rules", "stories"):
+        for flow in document.get(section) or []:
+            if isinstance(flow, CommentedMap):
+                findings += unnamed_steps(flow.get("steps"), file)
+    return findings
+
+
+def malformed_mapping_file(path: Path, paths: ProjectPaths) -> List[Finding]:
+    """A domain, rules, stories or catalogue file: readable YAML whose top level is a mapping of keys."""
+    document, findings = parse(path, paths, nlu=False)
+    file = paths.relative(path)
+    if document is not None and not isinstance(document, CommentedMap):
+        return findings + [error("file-not-a-mapping", file, 1,
+                                 "the file must be a mapping of keys ('version:', ...), not a list or plain text",
+                                 "compare its first lines with the same file in git (git diff) and restore the keys")]
+    if path in (paths.rules, paths.stories) and document is not None:
+        findings += flow_findings(document, file)
+    return findings
+
+
+def missing_files(paths: ProjectPaths) -> List[Finding]:
+    """The files every check needs: domain.yml and the data/nlu folder."""
+    return [
+        error("file-missing", paths.relative(path), 1, f"{paths.relative(path)} does not exist in {paths.root}",
+              f"check that --project names the project folder (the one with domain.yml and data/), "
+              f"or restore it from git (git checkout -- {paths.relative(path)})")
+        for path in (paths.domain, paths.nlu_dir)
+        if not path.exists()
+    ]
+
+
 def malformed_files(paths: ProjectPaths) -> List[Finding]:
-    """File-level problems in every data file: the NLU files, the regression set, domain, rules, stories, catalogue."""
-    findings: List[Finding] = []
+    """File-level problems in every data file: the NLU files, the regression set, domain, rules, stories,
+    catalogue and the frustration classifier's files."""
+    findings: List[Finding] = missing_files(paths)
     for path in [*nlu_files(paths), paths.regression_set]:
         if path.exists():
             findings += malformed_nlu_file(path, paths)
     for path in (paths.domain, paths.rules, paths.stories, paths.catalogue):
         if path.exists():
-            document, problems = parse(path, paths)
-            findings += problems
-            if document is not None and not isinstance(document, CommentedMap):
-                findings.append(error("file-not-a-mapping", paths.relative(path), 1,
-                                      "the file must be a mapping of keys ('version:', ...), not a list or plain text",
-                                      "compare its first lines with the same file in git (git diff) and restore the keys"))
-    return findings
+            findings += malformed_mapping_file(path, paths)
+    return findings + malformed_frustration_files(paths)

@@ -1,13 +1,17 @@
-"""Lints on intents and responses: enough examples, declared in the domain, answered by a rule or story."""
+"""Lints on intents and responses: enough examples, declared in the domain, answered by a rule or story,
+one file per intent named after it, and listed where the CI checks and the regression set name intents."""
 
 from __future__ import annotations
 
+import ast
+import difflib
 from collections import Counter
-from typing import Dict, List
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.nlu.candidate_intents import is_placeholder_intent
 from bot.trainer.lint_findings import Finding, Severity
-from bot.trainer.training_sources import Named, TrainerData
+from bot.trainer.training_sources import Location, Named, TrainerData
 
 RASA_DEFAULT_INTENTS = frozenset({"restart", "back", "out_of_scope", "session_start", "nlu_fallback"})
 
@@ -116,3 +120,115 @@ def intents_without_regression_phrasings(data: TrainerData, frozen_intents: List
         for block in first_places(data.intent_blocks).values()
         if block.name not in covered
     ]
+
+
+def did_you_mean(name: str, candidates: Sequence[str]) -> str:
+    """" (did you mean 'x'?)" for the closest candidate, or nothing when none is close."""
+    match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def regression_intents_outside_domain(data: TrainerData, frozen_blocks: List[Named]) -> List[Finding]:
+    """Every intent of the regression set must be a domain intent; a typo there scores right answers as misses."""
+    declared = [item.name for item in data.domain_intents]
+    return [
+        Finding(
+            "regression-intent-not-in-domain", Severity.ERROR, block.where,
+            f"intent '{block.name}' is not an intent in domain.yml{did_you_mean(block.name, declared)}, so the gate "
+            "counts every answer to these phrasings as wrong",
+            "correct the name to the domain's intent, or add the intent to domain.yml (with its examples) first",
+        )
+        for block in first_places(frozen_blocks).values()
+        if block.name not in declared
+    ]
+
+
+def file_intent(file: str, blocks: Sequence[Named]) -> str:
+    """The intent a file belongs to: the one it is named after when it holds it, else its first."""
+    stem = Path(file).stem
+    return stem if any(block.name == stem for block in blocks) else blocks[0].name
+
+
+def misplaced_intent_blocks(file: str, blocks: Sequence[Named], files: Sequence[str]) -> List[Finding]:
+    """A file not named after its intent, and blocks of other intents inside an intent's file."""
+    folder, intent = str(Path(file).parent), file_intent(file, blocks)
+    findings = []
+    if intent != Path(file).stem:
+        target = f"{folder}/{intent}.yml"
+        findings.append(Finding(
+            "file-not-named-after-intent", Severity.ERROR, blocks[0].where,
+            f"{file} holds intent '{intent}', but each intent's examples live in a file named after it",
+            f"move them into {target}, which exists" if target in files else f"rename the file to {target}",
+        ))
+    for block in blocks:
+        if block.name != intent:
+            findings.append(Finding(
+                "intent-in-another-intents-file", Severity.ERROR, block.where,
+                f"a block of intent '{block.name}' in {file}, the file of '{intent}'",
+                f"move this block's examples into {folder}/{block.name}.yml (create it if there is none)",
+            ))
+    return findings
+
+
+def files_not_named_after_their_intent(data: TrainerData, files: Sequence[str], entities_file: str) -> List[Finding]:
+    """One file per intent, named after it and holding only it (as tests/test_nlu_data.py checks); lookups,
+    regexes and synonyms live in the entities file. Placeholder blocks of exported candidates have their own lint."""
+    by_file: Dict[str, List[Named]] = {file: [] for file in files}
+    placeholders = {block.where.file for block in data.intent_blocks if is_placeholder_intent(block.name)}
+    for block in data.intent_blocks:
+        if not is_placeholder_intent(block.name):
+            by_file.setdefault(block.where.file, []).append(block)
+    findings = []
+    for file, blocks in by_file.items():
+        if blocks and file != entities_file:
+            findings += misplaced_intent_blocks(file, blocks, files)
+        elif not blocks and file != entities_file and file not in placeholders:
+            findings.append(Finding(
+                "file-without-intent", Severity.ERROR, Location(file, 1),
+                f"{file} holds no '- intent:' block, but every file in {Path(file).parent} except "
+                f"{Path(entities_file).name} is one intent's examples",
+                f"move its lookups, regexes and synonyms into {entities_file} and delete the file, "
+                "or name it after the intent it is for",
+            ))
+    return findings
+
+
+def listed_intents(test_file: Path) -> Optional[Tuple[List[str], int]]:
+    """The `INTENTS = (...)` list of the CI data checks and its line, or None when there is no such literal."""
+    try:
+        tree = ast.parse(test_file.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "INTENTS" for t in node.targets):
+            try:
+                return [str(name) for name in ast.literal_eval(node.value)], node.lineno
+            except ValueError:
+                return None
+    return None
+
+
+def intents_unlike_test_list(data: TrainerData, test_file: Path, shown: str) -> List[Finding]:
+    """The CI data checks list every intent (`INTENTS`); an intent missing there, or listed without its file,
+    fails `make test` although the data is fine."""
+    listed = listed_intents(test_file)
+    if listed is None:
+        return []
+    names, line = listed
+    where = Location(shown, line)
+    with_examples = [b.name for b in first_places(data.intent_blocks).values() if not is_placeholder_intent(b.name)]
+    findings = [
+        Finding("intent-not-in-test-list", Severity.ERROR, where,
+                f"INTENTS does not list '{name}', so make test fails on data/nlu/{name}.yml as an unexpected file",
+                f'add "{name}" to INTENTS here (docs/training.md, "The list of intents in the tests")')
+        for name in with_examples
+        if name not in names
+    ]
+    findings += [
+        Finding("test-list-intent-without-examples", Severity.ERROR, where,
+                f"INTENTS lists '{name}', which has no examples in data/nlu, so make test fails (missing data/nlu/{name}.yml)",
+                f"remove '{name}' from INTENTS, or write data/nlu/{name}.yml")
+        for name in names
+        if name not in with_examples
+    ]
+    return findings

@@ -57,8 +57,12 @@ Parser = Callable[[str], Prediction]
 
 
 def quiet_train(models_dir: Path, root: Path) -> Path:
-    """`bot.launcher.processes.train` with Rasa's output (warnings and errors) in the trainer's log file."""
-    return train(models_dir, root, ("--quiet",), log=TRAINER_LOG)
+    """`bot.launcher.processes.train` with Rasa's output (warnings and errors) in the trainer's log file.
+
+    Without the data lints `make train` runs first: the held-out workspace is a derived copy (one
+    `train.yml`) that the per-file lints would refuse; `make check-data` checks the real files.
+    """
+    return train(models_dir, root, ("--quiet",), log=TRAINER_LOG, check_data_first=False)
 
 
 @dataclass
@@ -236,10 +240,47 @@ def run_eval(options: EvalOptions, out: TextIO = sys.stdout) -> EvalResult:
     return EvalResult(latest, heldout_report, dev_report, regression_report)
 
 
-def accept(latest: Path = LATEST_REPORT, accepted: Path = ACCEPTED_REPORT) -> Path:
-    """Make the latest report the accepted one (commit `reports/nlu_accepted.json` afterwards)."""
-    if not latest.exists():
+@dataclass(frozen=True)
+class Acceptance:
+    """What `accept` wrote, and the note when the dev-set section was carried over from the previous report."""
+
+    path: Path
+    kept_dev_note: str = ""
+
+    def describe(self) -> str:
+        """The lines `accept` prints."""
+        lines = [f"accepted: {self.path} (commit it with the data change)"]
+        if self.kept_dev_note:
+            lines.append(f"kept the dev-set figures of the previous accepted report: {self.kept_dev_note}")
+        return "\n".join(lines)
+
+
+def carried_dev_section(report: Dict[str, Any], previous: Optional[Dict[str, Any]]) -> str:
+    """Copy the previous report's dev section into `report` when `report` has none; return the note saying so.
+
+    An eval without `../shared/eval` (or with `--heldout-only`) scores no dev set; accepting it must
+    not erase the last dev-set figures the next comparison needs.
+    """
+    if report.get("dev") is not None or not previous or previous.get("dev") is None:
+        return ""
+    why = report.get("dev_note") or "this eval scored no dev set"
+    note = (f"this eval did not score the dev set ({why}); its figures are those of the report created "
+            f"{previous.get('created', '(date unknown)')}")
+    report["dev"] = previous["dev"]
+    report["dev_note"] = note
+    return note
+
+
+def accept(latest: Path = LATEST_REPORT, accepted: Path = ACCEPTED_REPORT) -> Acceptance:
+    """Make the latest report the accepted one (commit `reports/nlu_accepted.json` afterwards), keeping the
+    accepted dev-set section when the latest report has none."""
+    report = read_report(latest)
+    if report is None:
         raise FileNotFoundError(f"{latest} does not exist: run `python -m bot.trainer eval` first.")
-    shutil.copyfile(latest, accepted)
-    return accepted
+    note = carried_dev_section(report, read_report(accepted))
+    if not note:
+        shutil.copyfile(latest, accepted)
+        return Acceptance(accepted)
+    write_report(accepted, report)
+    return Acceptance(accepted, note)
 

@@ -60,12 +60,14 @@ class Mention:
 
 @dataclass(frozen=True)
 class NluExample:
-    """One training example: its intent, plain text (markup removed), entities and line."""
+    """One training example: its intent, plain text (markup removed), entities and line; `markup_problem`
+    is Rasa's reason when it refuses the example's entity markup (the text is then the line as written)."""
 
     intent: str
     text: str
     mentions: Tuple[Mention, ...]
     where: Location
+    markup_problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,16 @@ class ProjectPaths:
     def nlu_dir(self) -> Path:
         """`data/nlu/`: one file per intent plus `entities.yml`."""
         return self.root / "data" / "nlu"
+
+    @property
+    def entities_file(self) -> Path:
+        """`data/nlu/entities.yml`: the lookup tables, regexes and synonyms (no intent has this file)."""
+        return self.nlu_dir / "entities.yml"
+
+    @property
+    def frustration_dir(self) -> Path:
+        """`data/frustration/`: the frustration classifier's own examples (bot/nlu/frustration_corpus.py)."""
+        return self.root / "data" / "frustration"
 
     @property
     def rules(self) -> Path:
@@ -110,6 +122,11 @@ class ProjectPaths:
         return self.root / "tests" / "nlu_regression.yml"
 
     @property
+    def nlu_data_tests(self) -> Path:
+        """`tests/test_nlu_data.py`: the CI checks on data/nlu, with their own list of intents (`INTENTS`)."""
+        return self.root / "tests" / "test_nlu_data.py"
+
+    @property
     def actions_dir(self) -> Path:
         """`actions/`: custom actions, which may send responses by name."""
         return self.root / "actions"
@@ -128,7 +145,9 @@ class TrainerData:
 
     examples: List[NluExample] = field(default_factory=list)
     intent_blocks: List[Named] = field(default_factory=list)
+    lookup_tables: List[Named] = field(default_factory=list)
     lookups: List[Tuple[str, Named]] = field(default_factory=list)
+    regexes: List[Tuple[str, Named]] = field(default_factory=list)
     domain_intents: List[Named] = field(default_factory=list)
     domain_entities: List[Named] = field(default_factory=list)
     domain_responses: List[Named] = field(default_factory=list)
@@ -185,8 +204,20 @@ def parse_example(text: str) -> Tuple[str, Tuple[Mention, ...]]:
     return entities_parser.replace_entities(text), mentions
 
 
+def read_example(intent: str, raw: str, where: Location) -> NluExample:
+    """One example line; markup Rasa refuses (`[x]{"entity": y}`, bad JSON) is kept as its reason, not raised."""
+    from rasa.shared.exceptions import RasaException
+
+    try:
+        text, mentions = parse_example(raw)
+    except (RasaException, ValueError) as error:
+        reason = str(error).split(". More info", 1)[0].split("\n", 1)[0]
+        return NluExample(intent, raw, (), where, reason or type(error).__name__)
+    return NluExample(intent, text, mentions, where)
+
+
 def read_nlu_file(path: Path, paths: ProjectPaths, data: TrainerData) -> None:
-    """Add one NLU file's intent examples and lookup tables to `data`."""
+    """Add one NLU file's intent blocks and examples, lookup tables and regexes to `data`."""
     document = load_yaml(path, paths) or {}
     file = paths.relative(path)
     items = document.get("nlu") or []
@@ -197,12 +228,15 @@ def read_nlu_file(path: Path, paths: ProjectPaths, data: TrainerData) -> None:
             intent = str(item["intent"])
             data.intent_blocks.append(Named(intent, Location(file, line_of_item(items, index))))
             for line, raw in block_lines(item, "examples"):
-                text, mentions = parse_example(raw)
-                data.examples.append(NluExample(intent, text, mentions, Location(file, line)))
+                data.examples.append(read_example(intent, raw, Location(file, line)))
         elif "lookup" in item:
             table = str(item["lookup"])
+            data.lookup_tables.append(Named(table, Location(file, line_of_item(items, index))))
             for line, element in block_lines(item, "examples"):
                 data.lookups.append((table, Named(element, Location(file, line))))
+        elif "regex" in item:
+            for line, pattern in block_lines(item, "examples"):
+                data.regexes.append((str(item["regex"]), Named(pattern, Location(file, line))))
 
 
 def named_items(document: Any, key: str, file: str) -> List[Named]:
@@ -246,9 +280,9 @@ def read_step(step: Any, where: Location, data: TrainerData) -> None:
     """One step of a rule or story: `intent`, `action`, `or:` alternatives, `entities`."""
     if not isinstance(step, CommentedMap):
         return
-    if "intent" in step:
+    if step.get("intent") not in (None, ""):
         data.step_intents.append(Named(str(step["intent"]), where))
-    if "action" in step:
+    if step.get("action") not in (None, ""):
         data.step_actions.append(Named(str(step["action"]), where))
     for alternative in step.get("or") or []:
         read_step(alternative, where, data)

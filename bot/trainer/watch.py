@@ -9,17 +9,22 @@ assistant, so `python -m bot chat --debug` answers with it straight away.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import logging
 import sys
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Optional, TextIO
+from typing import Callable, Dict, Iterator, Optional, TextIO
+
+import structlog
 
 from bot.trainer.data_lint import check_data
+from bot.trainer.library_log import library_output_to
 from bot.trainer.training_sources import ProjectPaths
 
 Snapshot = Dict[Path, int]
@@ -51,7 +56,7 @@ def train_in_process(paths: ProjectPaths, models_dir: Path) -> Path:
         output=str(models_dir),
     )
     if result.code != 0 or not result.model:
-        raise ValueError(f"Rasa could not train (exit code {result.code}); see the messages above.")
+        raise ValueError(f"Rasa could not train (exit code {result.code})")
     return Path(result.model)
 
 
@@ -94,14 +99,16 @@ class TrainingWatch:
 
     def __init__(self, paths: ProjectPaths, models_dir: Path, trainer: Trainer = train_in_process,
                  load_model: Optional[ModelLoader] = None, out: TextIO = sys.stdout,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        """Watch `paths`; train into `models_dir`; load into the assistant with `load_model` if given."""
+                 clock: Callable[[], float] = time.monotonic, library_log: Optional[Path] = None) -> None:
+        """Watch `paths`; train into `models_dir`; load into the assistant with `load_model` if given;
+        while running, send the libraries' warnings and Rasa's log to `library_log` if given."""
         self._paths = paths
         self._models_dir = models_dir
         self._trainer = trainer
         self._load_model = load_model
         self._out = out
         self._clock = clock
+        self._library_log = library_log
         self._seen: Snapshot = {}
 
     def poll(self) -> Optional[WatchRound]:
@@ -130,7 +137,8 @@ class TrainingWatch:
         try:
             model = self._trainer(self._paths, self._models_dir)
         except Exception as error:  # Rasa's YAML and schema errors all end here: report, keep watching
-            print(f"Not retrained: {error}", file=self._out, flush=True)
+            where = f"in {self._library_log}" if self._library_log else "above"
+            print(f"Not retrained: {error} (Rasa's own messages are {where})", file=self._out, flush=True)
             return WatchRound(changed, None, self._clock() - started)
         seconds = self._clock() - started
         print(f"Retrained in {seconds:.1f} s: {model}", file=self._out, flush=True)
@@ -139,11 +147,43 @@ class TrainingWatch:
         return WatchRound(changed, model, seconds)
 
     def run(self, interval: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
-        """Poll until interrupted (Ctrl-C)."""
-        print(f"Watching {self._paths.root / 'data'}, domain.yml and config.yml; Ctrl-C stops.", file=self._out, flush=True)
+        """Poll until interrupted (Ctrl-C), with the libraries' output in the log file (see `library_output_to`)."""
+        logged = f"; library warnings go to {self._library_log}" if self._library_log else ""
+        print(f"Watching {self._paths.root / 'data'}, domain.yml and config.yml{logged}; Ctrl-C stops.",
+              file=self._out, flush=True)
         try:
-            while True:
-                self.poll()
-                sleep(interval)
+            with self._library_output():
+                while True:
+                    self.poll()
+                    sleep(interval)
         except KeyboardInterrupt:
             print("Stopped watching.", file=self._out)
+
+    @contextlib.contextmanager
+    def _library_output(self) -> Iterator[None]:
+        """Standard error and warnings into the log file while watching (the terminal without one), and
+        Rasa's structured log without its debug lines."""
+        logged = library_output_to(self._library_log, ["watch"]) if self._library_log else contextlib.nullcontext()
+        with logged, rasa_debug_lines_dropped():
+            yield
+
+
+@contextlib.contextmanager
+def rasa_debug_lines_dropped() -> Iterator[None]:
+    """Rasa's structured log at INFO and above, on standard error, until the block ends.
+
+    `rasa train` sets this up itself; in a process of our own structlog is unconfigured and prints
+    every debug line (hundreds per dialogue training) to standard output, past the library log.
+    """
+    saved = structlog.get_config()
+    structlog.configure(
+        processors=[structlog.processors.add_log_level, structlog.dev.ConsoleRenderer(colors=False)],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        context_class=dict,
+        cache_logger_on_first_use=False,
+    )
+    try:
+        yield
+    finally:
+        structlog.configure(**saved)

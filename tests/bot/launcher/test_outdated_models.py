@@ -56,10 +56,11 @@ def test_an_unreadable_archive_is_outdated_too(tmp_path: Path) -> None:
 
 
 def test_train_says_why_before_training_over_an_outdated_model(tmp_path: Path) -> None:
-    """The reason comes first; here Rasa then fails at once on a folder without config or data."""
+    """The reason comes first; the forced training then checks the data, which refuses a folder without any."""
     models = tmp_path / "models"
     model_archive(models / "20240101-000000-old.tar.gz", [GONE_POLICY])
     lines: List[str] = []
-    with pytest.raises(StartupError):
+    with pytest.raises(StartupError, match="domain.yml does not exist"):
         train(models, root=tmp_path, report=lines.append)
-    assert lines == [outdated_model_reason(models / "20240101-000000-old.tar.gz")]
+    assert lines[0] == outdated_model_reason(models / "20240101-000000-old.tar.gz")
+    assert lines[1:] == ["Checking the training data first (the lints of `make check-data`) ..."]

@@ -112,3 +112,46 @@ def test_bad_eval_and_gate_options_are_usage_errors_before_any_training(
 
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["check-data", "--min-examples", "-5"], "an intent needs at least 1 example, got -5"),
+        (["check-data", "--min-examples", "many"], "expected a whole number of examples, got 'many'"),
+        (["check-data", "--char-cosine", "7"], "a similarity is above 0 and at most 1 (1 = identical), got 7"),
+        (["check-data", "--token-jaccard", "0"], "a similarity is above 0 and at most 1 (1 = identical), got 0"),
+        (["check-data", "--project", "/nonexistent/project"], "no such folder: /nonexistent/project"),
+    ],
+)
+def test_bad_check_data_options_are_usage_errors(argv: List[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(argv)
+
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_check_data_on_a_missing_project_prints_no_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.trainer", "check-data", "--skip-rasa", "--project", "/tmp/nonexistent-project"],
+        cwd=REPO_ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "no such folder: /tmp/nonexistent-project" in result.stderr
+
+
+def test_every_check_data_option_says_what_it_does() -> None:
+    check = build_parser()._subparsers._group_actions[0].choices["check-data"]  # type: ignore[union-attr]
+    undocumented = [action.dest for action in check._actions if not action.help]
+    assert undocumented == []
+    assert "fewest examples an intent may have (default 25)" in check.format_help()
+
+
+def test_errors_only_leaves_out_the_warnings_lines_but_counts_them() -> None:
+    out = io.StringIO()
+    assert main(["check-data", "--skip-rasa", "--errors-only"], out) == 0, out.getvalue()
+    text = out.getvalue()
+    assert ": warning: " not in text
+    assert "data lints: 0 error(s), " in text and "check-data passed." in text

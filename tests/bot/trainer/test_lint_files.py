@@ -73,6 +73,9 @@ CASES = [
                  "examples-not-block", "YAML list", "examples: |", id="examples-as-list"),
     pytest.param(b'version: "3.1"\nnlu:\n- intent: greet\n  examples: hi there\n', 4, "examples-not-block",
                  "one plain line", "examples: |", id="examples-one-line"),
+    pytest.param(b'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n', 4, "examples-empty",
+                 "'examples: |' has no example lines below it", "one '    - example' line per example",
+                 id="examples-block-without-lines"),
     pytest.param(GREET.replace("    - hello there", "    hello there").encode(), 6, "example-without-dash",
                  "does not start with '- '", "dash and space", id="example-without-dash"),
     pytest.param(GREET.replace("- intent: greet", "- intnet: greet").encode(), 3, "intent-key-missing",
@@ -130,3 +133,47 @@ def test_rasa_validate_does_not_run_on_unreadable_files(project: ProjectPaths) -
     assert check_data(project, out=out, rasa_validate=lambda paths, stream: calls.append(paths) or 0) == 1
     assert calls == []
     assert "stop Rasa and the lints from reading the data" in out.getvalue()
+
+
+def test_a_rule_step_without_an_intent_name_is_named_as_such(project: ProjectPaths) -> None:
+    rules = project.rules.read_text(encoding="utf-8")
+    lines = rules.splitlines()
+    number = lines.index("      - intent: greet") + 1
+    project.rules.write_text(rules.replace("      - intent: greet\n", "      - intent:\n", 1), encoding="utf-8")
+    out = io.StringIO()
+    assert check_data(project, out=out, rasa_validate=None) == 1
+    text = out.getvalue()
+    assert f"data/rules.yml:{number}: error: this step is '- intent:' without a name." in text
+    assert "None" not in text
+
+
+def test_a_rule_step_without_an_action_name_is_named_as_such(project: ProjectPaths) -> None:
+    rules = project.rules.read_text(encoding="utf-8")
+    number = rules.splitlines().index("      - action: utter_greet") + 1
+    project.rules.write_text(rules.replace("      - action: utter_greet\n", "      - action: \n", 1), encoding="utf-8")
+    [finding] = malformed_files(project)
+    assert (finding.check, str(finding.where)) == ("step-name-missing", f"data/rules.yml:{number}")
+    assert "'- action:' without a name" in finding.problem
+
+
+@pytest.mark.parametrize("name", ["domain.yml", "data/rules.yml", "data/stories.yml"])
+def test_yaml_errors_outside_nlu_files_get_no_nlu_advice(project: ProjectPaths, name: str) -> None:
+    path = project.root / name
+    path.write_text(path.read_text(encoding="utf-8") + "  - broken: [\n oops: 1\n", encoding="utf-8")
+    [finding] = malformed_files(project)
+    assert finding.check == "yaml-syntax" and finding.where.file == name
+    assert "intent" not in finding.fix and "example" not in finding.fix
+    assert "indentation" in finding.fix
+
+
+def test_an_unclosed_quote_in_the_domain_gets_no_nlu_advice(project: ProjectPaths) -> None:
+    project.domain.write_text(project.domain.read_text(encoding="utf-8") + 'extra: "unclosed\n', encoding="utf-8")
+    [finding] = malformed_files(project)
+    assert finding.fix == "close the quote that starts on this line"
+
+
+def test_a_project_without_a_domain_is_one_finding_not_a_traceback(project: ProjectPaths) -> None:
+    project.domain.unlink()
+    out = io.StringIO()
+    assert check_data(project, out=out, rasa_validate=None) == 1
+    assert out.getvalue().startswith("domain.yml:1: error: domain.yml does not exist in ")

@@ -119,6 +119,28 @@ def test_accept_copies_latest_and_says_what_to_do_when_missing(tmp_path: Path) -
     assert read_report(tmp_path / "none.json") is None
 
 
+def test_accepting_a_report_without_the_dev_set_keeps_the_accepted_dev_figures_and_says_so(tmp_path: Path) -> None:
+    latest, accepted = tmp_path / "latest.json", tmp_path / "accepted.json"
+    dev = {"accuracy": 0.81, "per_intent": {"refund": {"f1": 0.8, "support": 40}}}
+    accepted.write_text(json.dumps({"created": "2026-11-20T10:00:00+00:00", "heldout": {"accuracy": 0.88}, "dev": dev}))
+    latest.write_text(json.dumps({"created": "2026-11-25T12:00:00+00:00", "heldout": {"accuracy": 0.9}, "dev": None,
+                                  "dev_note": "skipped: ../shared/eval/intents_dev.csv not found"}))
+    acceptance = accept(latest, accepted)
+    report = read_report(accepted)
+    assert report["heldout"] == {"accuracy": 0.9} and report["dev"] == dev
+    assert "not found" in report["dev_note"] and "2026-11-20T10:00:00+00:00" in report["dev_note"]
+    assert "kept the dev-set figures of the previous accepted report" in acceptance.describe()
+
+
+def test_accepting_a_report_with_the_dev_set_copies_it_as_it_is(tmp_path: Path) -> None:
+    latest, accepted = tmp_path / "latest.json", tmp_path / "accepted.json"
+    accepted.write_text(json.dumps({"dev": {"accuracy": 0.81}}))
+    latest.write_text(json.dumps({"heldout": {"accuracy": 0.9}, "dev": {"accuracy": 0.83}}))
+    acceptance = accept(latest, accepted)
+    assert accepted.read_text() == latest.read_text()
+    assert acceptance.describe() == f"accepted: {accepted} (commit it with the data change)"
+
+
 def test_dev_set_absent_or_skipped_is_explained(tmp_path: Path) -> None:
     assert "--heldout-only" in (dev_skip_reason(None) or "")
     assert "not found" in (dev_skip_reason(tmp_path / "intents_dev.csv") or "")

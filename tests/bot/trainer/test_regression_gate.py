@@ -90,7 +90,7 @@ def test_moving_ten_examples_to_another_intent_fails_the_gate_naming_both(tmp_pa
     paths = slice_of_project(tmp_path / "project")
     before = options(paths, tmp_path, "before")
     run_eval(before, io.StringIO())
-    accepted = accept(before.latest_report, tmp_path / "nlu_accepted.json")
+    accepted = accept(before.latest_report, tmp_path / "nlu_accepted.json").path
 
     moved = move_examples(paths, "order_status", "gift_wrapping", MOVED)
     assert len(moved) == MOVED

@@ -11,12 +11,15 @@ import io
 import json
 import os
 import shutil
+import sys
 import threading
+import warnings
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Iterator, List, Tuple
 
 import pytest
+import structlog
 
 from bot.trainer.training_sources import ProjectPaths
 from bot.trainer.watch import RasaModelLoader, TrainingWatch, changed_files, train_in_process, training_files
@@ -113,6 +116,46 @@ def test_each_new_model_is_handed_to_the_loader(project: ProjectPaths, tmp_path:
     watch = TrainingWatch(project, tmp_path / "models", trainer=RecordingTrainer(), load_model=load, out=out)
     watch.poll()
     assert loaded == [tmp_path / "models" / "model-1.tar.gz"] and "serving model-1.tar.gz" in out.getvalue()
+
+
+class NoisyTrainer(RecordingTrainer):
+    """Trains as the stand-in does, writing what TensorFlow, SQLAlchemy and Rasa write while they train."""
+
+    def __call__(self, paths: ProjectPaths, models_dir: Path) -> Path:
+        warnings.warn("a library is deprecated", DeprecationWarning, stacklevel=1)
+        print("rasa.engine.training: Restored component 'CountVectorsFeaturizer' from cache.", file=sys.stderr)
+        os.write(2, b"tensorflow/core/platform/cpu_feature_guard.cc: This TensorFlow binary is optimized\n")
+        structlog.get_logger().debug("rule_policy.actions.find", current_states="[state 1] previous action name")
+        structlog.get_logger().info("model_training.train.finished_training", event_info="Finished training")
+        return super().__call__(paths, models_dir)
+
+
+def test_library_output_goes_to_the_log_and_the_terminal_shows_only_the_rounds(
+    project: ProjectPaths, tmp_path: Path, capfd: pytest.CaptureFixture[str],
+) -> None:
+    log = tmp_path / "var" / "trainer.log"
+    edits = [lambda: touch_later(project.nlu_dir / "greet.yml")]
+
+    def sleep(_: float) -> None:
+        """Between rounds: save greet.yml once, then stop as Ctrl-C does."""
+        if not edits:
+            raise KeyboardInterrupt
+        edits.pop()()
+
+    structlog_before = structlog.get_config()
+    watch = TrainingWatch(project, tmp_path / "models", trainer=NoisyTrainer(), out=sys.stdout, library_log=log)
+    watch.run(interval=0, sleep=sleep)
+    terminal = capfd.readouterr()
+    written = log.read_text(encoding="utf-8")
+    for noise in ("a library is deprecated", "Restored component", "This TensorFlow binary", "finished_training"):
+        assert written.count(noise) >= 1
+        assert noise not in terminal.out + terminal.err
+    assert "rule_policy.actions.find" not in written + terminal.out + terminal.err, "debug lines are dropped"
+    assert structlog.get_config() == structlog_before
+    assert terminal.err == ""
+    assert terminal.out.count("Retrained in") == 2
+    assert f"library warnings go to {log}" in terminal.out and "Stopped watching." in terminal.out
+    assert "python -m bot.trainer watch" in written
 
 
 class ModelEndpoint(BaseHTTPRequestHandler):
