@@ -82,11 +82,12 @@ async def load_agent() -> Any:
     from rasa.core.agent import load_agent as rasa_load_agent
     from rasa.core.utils import AvailableEndpoints
 
-    from bench.speed.latency_profile import serve_actions_in_process, write_endpoints
+    from bench.speed.latency_profile import serve_actions_in_process, use_own_records_database, write_endpoints
     from bot.server import answer_check, empty_domain, event_types, graph_runner
 
     for module in (event_types, empty_domain, graph_runner, answer_check):
         module.install()
+    use_own_records_database(Path(tempfile.mkdtemp(prefix="reply-path-records-")))
     serve_actions_in_process()
     model = sorted((REPO_ROOT / "models").glob("*.tar.gz"))[-1]
     endpoints = write_endpoints(Path(tempfile.mkdtemp(prefix="reply-path-")), lean=True, in_memory_tracker=True)

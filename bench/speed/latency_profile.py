@@ -37,12 +37,16 @@ import logging
 import os
 import pstats
 import statistics
+import shutil
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
+
+if TYPE_CHECKING:
+    from bot.server.action_gateway import ActionGateway
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
@@ -73,9 +77,10 @@ def write_endpoints(folder: Path, lean: bool = True, in_memory_tracker: bool = F
     return path
 
 
-def serve_actions_in_process() -> None:
+def serve_actions_in_process() -> "ActionGateway":
     """Hand Rasa's custom-action calls to `GATEWAY_URL` to a gateway running the `actions` package
-    here, as the Rasa server's own gateway does (bot/server/direct_action_calls.py)."""
+    here, as the Rasa server's own gateway does (bot/server/direct_action_calls.py); return it (its
+    `fallbacks` count says whether any action failed and was answered by the fallback instead)."""
     from urllib.parse import urlsplit
 
     from bot.launcher.processes import DEFAULT_ACTION_TIMEOUT
@@ -85,6 +90,14 @@ def serve_actions_in_process() -> None:
     direct_action_calls.install()
     gateway = ActionGateway(GatewaySettings(actions_module="actions", timeout_seconds=DEFAULT_ACTION_TIMEOUT))
     direct_action_calls.serve_locally(gateway, int(urlsplit(GATEWAY_URL).port or 0))
+    return gateway
+
+
+def use_own_records_database(folder: Path) -> None:
+    """Point the actions' records (handoffs, tickets, NPS) at a new SQLite file in `folder`, not the
+    checkout's var/brightway.db, whose schema may be older than the code (then every action would
+    fail and the profile would time the fallback answer)."""
+    os.environ["BRIGHTWAY_DB_URL"] = f"sqlite:///{folder / 'brightway.db'}"
 
 
 @dataclass(frozen=True)
@@ -246,12 +259,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from bot.server.entry import install_prediction_patches
 
     install_prediction_patches()  # as bot.server.entry does for the deployed server
-    serve_actions_in_process()
+    records = Path(tempfile.mkdtemp(prefix="speed-profile-records-"))
+    use_own_records_database(records)
+    gateway = serve_actions_in_process()
     clock = StageClock()
     instrument(clock)
     profiler = cProfile.Profile()
     runs = scenarios(not args.no_what_if)
     turns = asyncio.run(run_interleaved(args.model, runs, script, args.conversations, clock, switch, profiler))
+    shutil.rmtree(records, ignore_errors=True)
+    if gateway.fallbacks:
+        print(f"{gateway.fallbacks} custom-action calls failed and got the fallback answer (see the warnings above): "
+              "the profile would time that answer, not the actions; nothing written.", file=sys.stderr)
+        return 1
     summaries = {title: summarise(scenario_turns) for title, scenario_turns in turns.items()}
     report = [overview(summaries), ""]
     report += [part for title, summary in summaries.items() for part in (format_summary(title, summary), "")]
