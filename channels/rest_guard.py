@@ -47,7 +47,10 @@ def check_rest_message(request: Request, max_body_bytes: int) -> None:
         raise RequestRejected(400, '"sender" must be a non-empty string (the conversation id)')
     if body["sender"].strip().lower().startswith(PLATFORM_CONVERSATION_PREFIXES):
         prefix = body["sender"].strip().split(":", 1)[0]
-        raise RequestRejected(403, f'"sender" may not start with "{prefix}:": that is a {prefix} conversation, not a REST one')
+        raise RequestRejected(
+            403, f'"sender" may not start with "{prefix}:": that names a conversation of the {prefix.lower()} channel, '
+            "which the REST channel may not read or write"
+        )
     if not isinstance(body.get("message"), str):
         raise RequestRejected(400, '"message" must be a string')
     for field in ("sender", "message"):
