@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
-import tarfile
 from pathlib import Path
 from typing import List
 
@@ -14,21 +11,10 @@ import yaml
 from bot.launcher.outdated_models import component_classes, outdated_model_reason
 from bot.launcher.processes import StartupError, train
 from bot.settings import REPO_ROOT
+from tests.model_archives import model_archive
 
 GONE_POLICY = "bot.layout_before_issue_13.HandoffPolicy"
 RASA_POLICY = "rasa.core.policies.rule_policy.RulePolicy"
-
-
-def model_archive(path: Path, classes: List[str]) -> Path:
-    """A model archive whose metadata names `classes` as its graph's components."""
-    nodes = {f"node{i}": {"uses": name} for i, name in enumerate(classes)}
-    data = json.dumps({"train_schema": {"nodes": nodes}, "predict_schema": {"nodes": {}}}).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(path, "w:gz") as archive:
-        info = tarfile.TarInfo("metadata.json")
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
-    return path
 
 
 def test_a_model_naming_a_moved_class_is_outdated_in_one_line(tmp_path: Path) -> None:

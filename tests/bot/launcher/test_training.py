@@ -8,17 +8,15 @@ launcher starts Rasa with) is a small script, as in test_processes.py.
 
 from __future__ import annotations
 
-import io
-import json
 import os
 import shutil
-import tarfile
 from pathlib import Path
 from typing import List
 
 import pytest
 
 from bot.launcher.processes import StartupError, TrainingFailed, train, training_inputs_changed
+from tests.model_archives import model_archive
 from tests.project_copies import copy_training_project
 
 CHECKING = "Checking the training data first (the lints of `make check-data`) ..."
@@ -75,17 +73,6 @@ def fake_rasa_project(root: Path, script: str) -> Path:
     return root
 
 
-def current_model(path: Path) -> Path:
-    """A model archive this code can load (its metadata names no class that has moved)."""
-    data = json.dumps({"train_schema": {"nodes": {}}, "predict_schema": {"nodes": {}}}).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(path, "w:gz") as archive:
-        info = tarfile.TarInfo("metadata.json")
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
-    return path
-
-
 def set_mtime(path: Path, seconds: float) -> None:
     """Give `path` a modification time of `seconds` since the epoch."""
     os.utime(path, (seconds, seconds))
@@ -108,7 +95,7 @@ def test_inputs_changed_when_there_is_no_model_or_a_training_file_is_newer(tmp_p
 def test_no_data_check_when_rasa_would_reuse_the_model(tmp_path: Path) -> None:
     """Here the data (a folder without domain.yml) would fail the lints; an up-to-date model skips them."""
     root = fake_rasa_project(tmp_path / "project", "import sys; sys.exit(0)\n")
-    model = current_model(tmp_path / "models" / "20260101-000000-current.tar.gz")
+    model = model_archive(tmp_path / "models" / "20260101-000000-current.tar.gz")
     set_mtime(root / "data" / "rules.yml", 1_000)
     set_mtime(model, 2_000)
     lines: List[str] = []
