@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.service_action import ServiceAction, conversation_channel
 from bot.handoff.escalation import HANDOFF_ACTION, customer_turns_since_handoff, decide
-from bot.nps_answer import parse_nps_score
+from bot.nps_answer import awaits_nps_score, parse_nps_score
 from bot.records.nps_store import NpsStore
 
 # Customer intents that ask the bot for nothing: answering only these is not help worth a score.
@@ -91,10 +91,11 @@ class ActionRecordNps(ServiceAction):
     ) -> List[EventType]:
         """Parse the score; ask again in plain words when it isn't a 0-10 number.
 
-        A bare number nobody asked for ("1" as a first message) is not an NPS answer: recording it
-        would put a detractor in the leads' NPS, so the bot says it did not get it instead.
+        A bare number that answers no waiting NPS question ("1" as a first message, or a "2" typed
+        after the score was given or the talk moved on) is not an NPS answer: recording it would put
+        a score nobody gave in the leads' NPS, so the bot says it did not get it instead.
         """
-        if not tracker.get_slot("nps_asked"):
+        if not awaits_nps_score(tracker.events):
             dispatcher.utter_message(response="utter_please_rephrase")
             return [SlotSet("nps_low_score", False)]
         score = parse_nps_score(tracker.latest_message.get("text") or "")

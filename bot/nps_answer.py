@@ -1,9 +1,14 @@
-"""Reads a 0-10 NPS answer out of what a customer typed ("9", "10/10", "a solid eight", "eight out of ten")."""
+"""Reads a 0-10 NPS answer out of what a customer typed ("9", "10/10", "a solid eight", "eight out of ten"),
+and tells whether the conversation is waiting for one at all."""
 
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Any, Iterable, Mapping, Optional
+
+NPS_QUESTION_RESPONSE = "utter_nps_question"
+RECORD_SCORE_ACTION = "action_record_nps"
+LISTEN_ACTION = "action_listen"
 
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -27,3 +32,31 @@ def parse_nps_score(text: str) -> Optional[int]:
     if len(scores) != 1 or len(candidates) != len([c for c in candidates if 0 <= c <= 10]):
         return None
     return scores.pop()
+
+
+def awaits_nps_score(events: Iterable[Mapping[str, Any]]) -> bool:
+    """True while the NPS question is still waiting for its score: the bot's latest question was the
+    NPS ask (or asking again after an answer with no 0-10 number in it) and no score answered it yet.
+
+    Only then is a bare number an NPS answer; a "2" typed later in the conversation, after a score
+    was recorded or after the bot moved on to something else, must not become a second score.
+    """
+    waiting = False
+    customer_text = ""
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            customer_text = event.get("text") or ""
+        elif kind == "bot" and (event.get("metadata") or {}).get("utter_action") == NPS_QUESTION_RESPONSE:
+            waiting = True
+        elif kind == "action":
+            waiting = waiting and _still_waiting_after(event.get("name"), customer_text)
+    return waiting
+
+
+def _still_waiting_after(action: Optional[str], customer_text: str) -> bool:
+    """Whether a pending NPS question is still open after the bot ran `action` on `customer_text`:
+    listening keeps it open, recording a score closes it, asking again keeps it, anything else moves on."""
+    if action == LISTEN_ACTION:
+        return True
+    return action == RECORD_SCORE_ACTION and parse_nps_score(customer_text) is None

@@ -3,7 +3,7 @@ and the reason for a low score recorded."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pytest
 from rasa_sdk.interfaces import ActionExecutionRejection
@@ -17,6 +17,7 @@ from tests.builders import (
     Event,
     ManualClock,
     action_event,
+    bot_event,
     bot_replies,
     customer_says,
     run_action,
@@ -42,12 +43,52 @@ def ask(services: Services, domain: Dict[str, Any], sender_id: str = "customer-1
     return run_action(ActionAskNps(services), tracker, domain)
 
 
-def answer(
-    services: Services, domain: Dict[str, Any], text: str, sender_id: str = "customer-1", nps_asked: bool = True
-) -> ActionOutcome:
-    """Run `action_record_nps` on the customer's answer `text`."""
-    tracker = tracker_for_message(text, "nps_score", sender_id=sender_id, slots={"nps_asked": nps_asked}, channel="sms")
-    return run_action(ActionRecordNps(services), tracker, domain)
+def logged_message(message: Dict[str, Any], domain: Dict[str, Any]) -> Event:
+    """A message an action dispatched, as Rasa logs it: a response by name becomes its domain text,
+    with the response's name in `utter_action`."""
+    response = message.get("response")
+    if not response:
+        return {**bot_event(message["text"]), "metadata": {}}
+    return {**bot_event(domain["responses"][response][0]["text"]), "metadata": {"utter_action": response}}
+
+
+def logged_run(action: str, outcome: ActionOutcome, domain: Dict[str, Any]) -> List[Event]:
+    """What Rasa logs after `action` ran: the action, its messages, the events it returned, then listening."""
+    messages = [logged_message(message, domain) for message in outcome.messages]
+    return [action_event(action), *messages, *outcome.events, action_event("action_listen")]
+
+
+def slot_value(history: Sequence[Event], name: str) -> Any:
+    """The value the events of `history` last set slot `name` to, as Rasa's tracker holds it."""
+    values = [event["value"] for event in history if event.get("event") == "slot" and event.get("name") == name]
+    return values[-1] if values else None
+
+
+def nps_question(services: Services, domain: Dict[str, Any]) -> List[Event]:
+    """A conversation up to the NPS question: a request answered, a thank-you, `action_ask_nps` asking."""
+    thanked = [*ANSWERED, *customer_says("thanks!", "thank"), action_event("utter_youre_welcome"),
+               bot_event("You're welcome! Anything else I can do?")]
+    outcome = run_action(ActionAskNps(services), sdk_tracker([*session_start(), *thanked]), domain)
+    assert outcome.responses == ["utter_nps_question"]
+    return [*thanked, *logged_run("action_ask_nps", outcome, domain)]
+
+
+def reply(
+    services: Services, domain: Dict[str, Any], history: Sequence[Event], text: str
+) -> Tuple[ActionOutcome, List[Event]]:
+    """The customer sends `text` (NLU: `nps_score`) after `history`; run `action_record_nps` as the
+    rules do and return what it did and the conversation after it."""
+    slots = {"nps_asked": slot_value(history, "nps_asked") or False}
+    tracker = tracker_for_message(text, "nps_score", history=history, slots=slots, channel="sms")
+    outcome = run_action(ActionRecordNps(services), tracker, domain)
+    return outcome, [*history, *customer_says(text, "nps_score"), *logged_run("action_record_nps", outcome, domain)]
+
+
+def answer(services: Services, domain: Dict[str, Any], text: str, asked: bool = True) -> ActionOutcome:
+    """Run `action_record_nps` on the customer's answer `text`, right after the NPS question (or,
+    with `asked=False`, after an answered request and no question)."""
+    history = nps_question(services, domain) if asked else ANSWERED
+    return reply(services, domain, history, text)[0]
 
 
 def test_the_question_is_asked_and_remembered(services: Services, domain_dict: Dict[str, Any]) -> None:
@@ -160,11 +201,55 @@ def test_anything_but_a_single_0_to_10_score_is_asked_again_and_not_stored(
 def test_a_number_nobody_asked_for_is_not_an_nps_answer(
     services: Services, domain_dict: Dict[str, Any], engine: Engine, text: str
 ) -> None:
-    outcome = answer(services, domain_dict, text, nps_asked=False)
+    outcome = answer(services, domain_dict, text, asked=False)
 
     assert outcome.responses == ["utter_please_rephrase"]
     assert outcome.events == [{"event": "slot", "timestamp": None, "name": "nps_low_score", "value": False}]
     assert scores_for_conversation(engine, "customer-1") == []
+
+
+ORDER_QUESTION_ANSWERED = [
+    *customer_says("and where is #55214?", "order_status"),
+    *bot_replies("Order 55214 is on its way.", "action_order_status"),
+]
+
+
+@pytest.mark.parametrize("between", [[], ORDER_QUESTION_ANSWERED], ids=["right-after", "after-another-question"])
+def test_a_later_bare_number_is_not_recorded_as_a_second_score(
+    services: Services, domain_dict: Dict[str, Any], engine: Engine, between: List[Event]
+) -> None:
+    """Seen by a tester: after "8" answered the NPS question, a "2" typed later was recorded too."""
+    scored, history = reply(services, domain_dict, nps_question(services, domain_dict), "8")
+
+    later, _ = reply(services, domain_dict, [*history, *between], "2")
+
+    assert scored.texts == ["Thanks for the 8! That means a lot to the team."]
+    assert later.responses == ["utter_please_rephrase"] and later.texts == []
+    assert later.events == [{"event": "slot", "timestamp": None, "name": "nps_low_score", "value": False}]
+    assert scores_for_conversation(engine, "customer-1") == [8]
+
+
+def test_a_number_after_the_talk_moved_on_from_the_question_is_not_a_score(
+    services: Services, domain_dict: Dict[str, Any], engine: Engine
+) -> None:
+    history = [*nps_question(services, domain_dict), *ORDER_QUESTION_ANSWERED]
+
+    outcome, _ = reply(services, domain_dict, history, "8")
+
+    assert outcome.responses == ["utter_please_rephrase"]
+    assert scores_for_conversation(engine, "customer-1") == []
+
+
+def test_a_score_after_an_answer_without_one_still_answers_the_question(
+    services: Services, domain_dict: Dict[str, Any], engine: Engine
+) -> None:
+    unreadable, history = reply(services, domain_dict, nps_question(services, domain_dict), "pretty good")
+
+    outcome, _ = reply(services, domain_dict, history, "8")
+
+    assert unreadable.texts == [REJECTION]
+    assert outcome.texts == ["Thanks for the 8! That means a lot to the team."]
+    assert scores_for_conversation(engine, "customer-1") == [8]
 
 
 def feedback_after_low_score(services: Services, domain: Dict[str, Any], text: str, intent: str) -> ActionOutcome:
