@@ -1,4 +1,5 @@
-"""The item a customer asks the shop about ("do you sell phones?"), when the catalogue may not have it.
+"""What a product question is about: every product it names ("the aura speaker and the volt power
+bank"), or the item a customer asks the shop about ("do you sell phones?") when the catalogue may not have it.
 
 A product question that names nothing we sell is either a follow-up about the product already
 discussed ("is it in stock?") or a question about something else ("do you sell phones?"); only
@@ -8,7 +9,9 @@ the first may be answered with the remembered product.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterable, List, Optional
+
+from bot.shop.catalogue import Catalogue, Product
 
 _ASKS_FOR_ITEM = re.compile(
     r"\b(?:do|does|can)\s+(?:you|u|y'all|you guys|your shop|brightway)\s+(?:sell|have|carry|stock|offer|do)\s+"
@@ -26,3 +29,12 @@ def asked_for_item(text: str) -> Optional[str]:
     item = match.group("item").strip(" -'")
     first_word = item.split()[0].lower() if item else ""
     return None if not item or first_word in _REFERRING_WORDS else item
+
+
+def products_named(catalogue: Catalogue, text: str, entity_mentions: Iterable[str] = ()) -> List[Product]:
+    """Every product a message names, in the order it names them, each once, so that a question about
+    two products answers both: those found in `text`, then any the NLU's `entity_mentions` name that
+    the text search missed."""
+    from_entities = (catalogue.find(mention) for mention in entity_mentions)
+    named = [*catalogue.find_all_in_text(text), *(product for product in from_entities if product is not None)]
+    return list(dict.fromkeys(named))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import List
 
 import pytest
 
@@ -88,6 +89,27 @@ def test_find_in_text_prefers_the_longest_phrase(catalogue: Catalogue) -> None:
 )
 def test_find_in_text_names_no_product_in_messages_without_one(catalogue: Catalogue, text: str) -> None:
     assert catalogue.find_in_text(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "product_ids"),
+    [
+        ("how much are the aura smart speaker and the volt power bank?", ["aura-speaker", "volt-powerbank"]),
+        ("is the power bank in stock, and the aura speaker?", ["volt-powerbank", "aura-speaker"]),
+        ("the brewmster, the lamp or the canvs tablet", ["brew-coffee", "lumen-lamp", "canvas-tablet"]),
+        ("nimbus pro headphones or nimbus earbuds?", ["nimbus-pro", "nimbus-earbuds"]),
+        ("the volt power bank, or is the powerbank too heavy? the volt!", ["volt-powerbank"]),
+        ("the aurora kettle and the lamp", ["lumen-lamp"]),
+        ("where is my parcel", []),
+        (LONG_TEXT + " It was the Zephyr air purifier and the volt.", ["zephyr-purifier", "volt-powerbank"]),
+    ],
+    ids=["two", "order-named", "typos-among-exact", "longest-phrase", "named-thrice", "not-a-product", "none",
+         "end-of-long-message"],
+)
+def test_find_all_in_text_finds_every_product_in_the_order_named_each_once(
+    catalogue: Catalogue, text: str, product_ids: List[str]
+) -> None:
+    assert [found.id for found in catalogue.find_all_in_text(text)] == product_ids
 
 
 def test_a_product_named_at_the_end_of_a_long_message_is_found(catalogue: Catalogue) -> None:
