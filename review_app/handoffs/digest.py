@@ -4,7 +4,8 @@ A handoff's stored transcript never changes after it opens, so each is digested 
 `HandoffDigests.sync()` picks up the handoffs that have no digest yet. Search uses a word index
 (`handoff_terms`, one row per distinct word of a transcript) instead of scanning transcript JSON,
 so it stays fast with many handoffs, works the same on SQLite and PostgreSQL, and never matches
-JSON keys such as "role" or "text".
+JSON keys such as "role" or "text". The index holds words folded by `fold_case_and_accents`, and
+queries are folded the same way, so "zoe" finds "Zoë" and "strasse" finds "Straße".
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy.sql import ColumnElement
 from bot.handoff.store import handoffs_table
 from bot.records.database import metadata
 from bot.transcript import CUSTOMER
+from review_app.handoffs.folding import fold_case_and_accents
 
 MAX_TERM_LENGTH = 40
 MIN_TERM_LENGTH = 2
@@ -63,9 +65,9 @@ class Digest:
 
 
 def search_terms(text: str) -> List[str]:
-    """The distinct lower-case words of `text` worth indexing (2-40 characters), in order."""
+    """The distinct case- and accent-folded words of `text` worth indexing (2-40 characters), in order."""
     found: Dict[str, None] = {}
-    for word in _WORD.findall(text.lower()):
+    for word in _WORD.findall(fold_case_and_accents(text)):
         if len(word) >= MIN_TERM_LENGTH:
             found.setdefault(word[:MAX_TERM_LENGTH])
     return list(found)

@@ -2,7 +2,7 @@
 
 Lists select only the columns a row shows (never the transcript), newest first. Search finds
 handoffs whose transcript has, for every word of the query, a word starting with it
-(case-insensitive; see `review_app.handoffs.digest`).
+(case- and accent-insensitive; see `review_app.handoffs.digest`).
 """
 
 from __future__ import annotations
