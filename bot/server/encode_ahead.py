@@ -4,10 +4,12 @@ The sentence encoder is the biggest piece of a turn (about 2 ms of 7), and its O
 the GIL. `install()` has Rasa's `MessageProcessor.handle_message`, which runs once the
 conversation's lock is held, start encoding the text on `ENCODER_THREAD` before it reads the
 conversation's tracker; the parse then waits for that vector (`bot.nlu.sentence_encoder.ENCODED_AHEAD`)
-instead of encoding on the event loop. So the encoding overlaps the tracker read of its own turn
-and, under load, the other conversations' policies, tracker store and channels, on the second
-core. Started under the lock, a conversation has at most one encoding queued, so a customer
-sending a burst does not hold up the others. The vector is the one the parse would have made
+instead of encoding on the event loop. While the encoding is under way, the parse first runs the
+NLU nodes before the encoder's (tokenizer, regex and count featurizers) and keeps their outputs
+for the parse proper (`graph_runner.run_ahead`). So the encoding overlaps the tracker read and the
+first NLU steps of its own turn and, under load, the other conversations' policies, tracker store
+and channels, on the second core. Started under the lock, a conversation has at most one
+encoding queued, so a customer sending a burst does not hold up the others. The vector is the one the parse would have made
 itself (same encoder, same text, one text per run). Models without the MiniLM featurizer, and
 processors with an HTTP interpreter, are left as Rasa runs them.
 """
@@ -24,16 +26,19 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 import numpy as np
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlu.minilm_featurizer import MiniLMFeaturizer
 from bot.nlu.sentence_encoder import ENCODED_AHEAD, shared_encoder
+from bot.server.graph_runner import InOrderGraphRunner, reusing
 
 _INSTALLED = "brightway_encode_ahead"
 ENCODER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-ahead")
 # (text, its encoding under way) for the message this task is handling
 _ENCODING: ContextVar[Optional[Tuple[str, "asyncio.Future[np.ndarray]"]]] = ContextVar("encoding", default=None)
 _USES_ENCODER: "weakref.WeakKeyDictionary[MessageProcessor, bool]" = weakref.WeakKeyDictionary()
+_BEFORE_ENCODER: "weakref.WeakKeyDictionary[MessageProcessor, Optional[Text]]" = weakref.WeakKeyDictionary()
 
 
 def uses_sentence_encoder(processor: MessageProcessor) -> bool:
@@ -42,6 +47,28 @@ def uses_sentence_encoder(processor: MessageProcessor) -> bool:
         nodes = processor.model_metadata.predict_schema.nodes.values()
         _USES_ENCODER[processor] = any(issubclass(node.uses, MiniLMFeaturizer) for node in nodes)
     return _USES_ENCODER[processor]
+
+
+def node_before_encoder(processor: MessageProcessor) -> Optional[Text]:
+    """The NLU node whose messages the MiniLM featurizer takes (the last one that can run before
+    the encoding is done), or None (answer kept per processor)."""
+    if processor not in _BEFORE_ENCODER:
+        nodes = processor.model_metadata.predict_schema.nodes
+        feeding = [node.needs.get("messages") for node in nodes.values() if issubclass(node.uses, MiniLMFeaturizer)]
+        _BEFORE_ENCODER[processor] = feeding[0] if len(feeding) == 1 and feeding[0] in nodes else None
+    return _BEFORE_ENCODER[processor]
+
+
+def parse_steps_before_encoding(
+    processor: MessageProcessor, message: UserMessage, tracker: Optional[DialogueStateTracker]
+) -> Dict[Text, Any]:
+    """The outputs of the NLU nodes up to the encoder's input for `message`, run now; nothing when
+    the processor's runner cannot hand them on (not `InOrderGraphRunner`) or the graph has no such node."""
+    target = node_before_encoder(processor)
+    if target is None or not isinstance(processor.graph_runner, InOrderGraphRunner):
+        return {}
+    inputs = {PLACEHOLDER_MESSAGE: [message], PLACEHOLDER_TRACKER: tracker}
+    return processor.graph_runner.run_ahead(inputs, target)
 
 
 def starting_encoding(handle_message: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -71,8 +98,9 @@ def _retrieve_failure(encoding: "asyncio.Future[np.ndarray]") -> None:
 
 
 def using_encoding(parse_message: Callable[..., Awaitable[Dict[Text, Any]]]) -> Callable[..., Awaitable[Dict[Text, Any]]]:
-    """`MessageProcessor.parse_message` that waits for the text's encoding started with its turn
-    and parses with it; Rasa's own when none was started for this text."""
+    """`MessageProcessor.parse_message` that runs the NLU steps before the encoder while the text's
+    encoding (started with its turn) is under way, waits for it and parses with both; Rasa's own
+    when none was started for this text."""
 
     @functools.wraps(parse_message)
     async def parse(
@@ -84,10 +112,12 @@ def using_encoding(parse_message: Callable[..., Awaitable[Dict[Text, Any]]]) -> 
         started = _ENCODING.get()
         if started is None or started[0] != message.text or started[1].cancelled():
             return await parse_message(self, message, tracker, only_output_properties)
+        done_ahead = {} if started[1].done() else parse_steps_before_encoding(self, message, tracker)
         vectors = await started[1]
         token = ENCODED_AHEAD.set((message.text, vectors[0]))
         try:
-            return await parse_message(self, message, tracker, only_output_properties)
+            with reusing(done_ahead):
+                return await parse_message(self, message, tracker, only_output_properties)
         finally:
             ENCODED_AHEAD.reset(token)
 

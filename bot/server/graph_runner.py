@@ -8,15 +8,24 @@ inputs, one after the other in an order fixed once per set of targets (every nod
 it needs, as dask's single-threaded scheduler also runs them), so parse results and predictions
 are the same. `install()` makes Rasa's message processor load models with it; training keeps
 Rasa's runner.
+
+A run can also be split: `run_ahead` runs the nodes one target needs and hands back their outputs,
+and a later `run` inside `reusing(those outputs)` takes them instead of calling those nodes again
+(`bot.server.encode_ahead` parses up to the sentence encoder while the encoding is under way).
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Set, Text, Tuple
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Dict, Iterator, List, Optional, Set, Text, Tuple
 
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.graph import GraphSchema
 from rasa.engine.runner.dask import DaskGraphRunner
+
+# Node outputs (by node name) a `run` in this context takes instead of calling those nodes.
+_DONE_AHEAD: ContextVar[Optional[Dict[Text, Any]]] = ContextVar("graph_nodes_done_ahead", default=None)
 
 
 class InOrderGraphRunner(DaskGraphRunner):
@@ -30,6 +39,19 @@ class InOrderGraphRunner(DaskGraphRunner):
     def run(self, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
         """Run the nodes `targets` need (default: the schema's targets); return their outputs by name."""
         run_targets = list(targets) if targets else list(self._graph_schema.target_names)
+        results = self._run_nodes(inputs, run_targets, _DONE_AHEAD.get() or {})
+        return dict(results[target] for target in run_targets)
+
+    def run_ahead(self, inputs: Optional[Dict[Text, Any]], target: Text) -> Dict[Text, Any]:
+        """Run the nodes `target` needs (and `target`) now; return every node's output for a later
+        `run` with the same inputs to take inside `reusing`."""
+        order = self._order_for([target])
+        results = self._run_nodes(inputs, [target], {})
+        return {name: results[name] for name, _ in order}
+
+    def _run_nodes(self, inputs: Optional[Dict[Text, Any]], targets: List[Text], done: Dict[Text, Any]) -> Dict[Text, Any]:
+        """Every output on the way to `targets`, by name: the inputs, the outputs in `done`, and the
+        other nodes called in dependency order."""
         results: Dict[Text, Any] = {}
         for name, value in (inputs or {}).items():
             if isinstance(value, str) and value in self._graph_schema.nodes:
@@ -38,9 +60,12 @@ class InOrderGraphRunner(DaskGraphRunner):
                     f"passed to the `run` method are the same as node names in the graph schema."
                 )
             results[name] = (name, value)
-        for name, needs in self._order_for(run_targets):
-            results[name] = self._instantiated_nodes[name](*(results.get(need, need) for need in needs))
-        return dict(results[target] for target in run_targets)
+        for name, needs in self._order_for(targets):
+            if name in done:
+                results[name] = done[name]
+            else:
+                results[name] = self._instantiated_nodes[name](*(results.get(need, need) for need in needs))
+        return results
 
     def _order_for(self, targets: List[Text]) -> List[Tuple[Text, List[Text]]]:
         """The nodes `targets` need, each after the nodes it needs, with those needs (cached)."""
@@ -67,6 +92,16 @@ def _dependency_order(schema: GraphSchema) -> List[Tuple[Text, List[Text]]]:
     for node_name in schema.nodes:
         place(node_name)
     return ordered
+
+
+@contextmanager
+def reusing(done_ahead: Dict[Text, Any]) -> Iterator[None]:
+    """Within the block, runs in this context take the node outputs of `done_ahead` (from `run_ahead`)."""
+    token = _DONE_AHEAD.set(done_ahead)
+    try:
+        yield
+    finally:
+        _DONE_AHEAD.reset(token)
 
 
 def install() -> None:

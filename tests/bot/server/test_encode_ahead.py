@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Tuple
 
 import numpy as np
 import pytest
+import rasa.core.processor
 from rasa.core.agent import Agent, load_agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
@@ -18,8 +19,9 @@ from rasa.engine.graph import GraphSchema, SchemaNode
 from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
 
 from bot.launcher.processes import train
+from bot.nlu.sentence_count_featurizer import SentenceCountVectorsFeaturizer
 from bot.nlu.sentence_encoder import ENCODED_AHEAD, SentenceEncoder
-from bot.server import encode_ahead
+from bot.server import encode_ahead, graph_runner
 from bot.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -59,6 +61,13 @@ def rasa_s_own(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(MessageProcessor, "handle_message", MessageProcessor.__dict__["handle_message"])
     monkeypatch.setattr(MessageProcessor, "parse_message", MessageProcessor.__dict__["parse_message"])
     monkeypatch.setattr(MessageProcessor, encode_ahead._INSTALLED, False, raising=False)
+
+
+@pytest.fixture
+def in_order_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Models loaded in the test run their graphs with `InOrderGraphRunner`, as the server's do."""
+    monkeypatch.setattr(rasa.core.processor, "DaskGraphRunner", rasa.core.processor.DaskGraphRunner)
+    graph_runner.install()
 
 
 async def converse(agent: Agent, texts: List[str], sender: str) -> List[Turn]:
@@ -178,3 +187,41 @@ def test_a_message_that_comes_parsed_is_not_encoded(model: Path, rasa_s_own: Non
 
     assert replies and "Hi" in replies[0]["text"]
     assert encodings == []
+
+
+def test_the_nlu_steps_before_the_encoder_run_while_the_text_is_encoded(
+    model: Path, rasa_s_own: None, in_order_runner: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tokenizer and count featurizers of a turn run on the event loop while its encoding is
+    under way, not after it (the encoding gives them 2 s to start), and nothing else changes."""
+    timeline: List[Tuple[str, str]] = []
+    counted = threading.Event()
+    network = SentenceEncoder._encode_one
+    featurize = SentenceCountVectorsFeaturizer.process
+
+    def waits_for_the_counts(self: SentenceEncoder, text: str) -> np.ndarray:
+        counted.wait(timeout=2)
+        counted.clear()
+        vector = network(self, text)
+        timeline.append(("encoded", text))
+        return vector
+
+    def counts(self: SentenceCountVectorsFeaturizer, messages: List[Any]) -> List[Any]:
+        featurized = featurize(self, messages)
+        timeline.append(("counted", messages[0].get("text")))
+        counted.set()
+        return featurized
+
+    alone, _ = asyncio.run(one_at_a_time_then_together(model, install=False))
+    monkeypatch.setattr(SentenceEncoder, "_encode_one", waits_for_the_counts)
+    monkeypatch.setattr(SentenceCountVectorsFeaturizer, "process", counts)
+
+    async def first_conversation() -> List[Turn]:
+        agent = await load_agent(model_path=str(model))
+        encode_ahead.install()
+        return await converse(agent, CONVERSATIONS[0], "alone-0")
+
+    assert asyncio.run(first_conversation()) == alone[0]
+    for text in CONVERSATIONS[0]:
+        assert timeline.index(("counted", text)) < timeline.index(("encoded", text)), timeline
+        assert timeline.count(("counted", text)) == 2, "each count featurizer ran once for the turn"
