@@ -12,6 +12,7 @@ when it is loaded, since requirements.txt carries no hashes (pip would then dema
 from __future__ import annotations
 
 import hashlib
+import threading
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
@@ -85,14 +86,15 @@ class SentenceEncoder:
             str(network or quantized_model_file(model_path, actual)), sess_options=options, providers=["CPUExecutionProvider"]
         )
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], running: Optional[threading.Event] = None) -> np.ndarray:
         """A `(len(texts), 384)` float32 matrix; blank texts (also after emoji are read) get a row of zeros.
 
         Each text is run alone: the int8 network quantizes a run's activations together, so a text
         batched with others would come out slightly different (cosine about 0.99) from the same text
         served alone, and training must see what serving sees. On one thread batches saved only
         about a quarter of the time (docs/nlu_encoder.md). A text whose row this context holds in
-        `ENCODED_AHEAD` gets that row.
+        `ENCODED_AHEAD` gets that row. `running` is set just before the first network run, which
+        releases the GIL: a thread waiting for it knows the encoding no longer needs the interpreter.
         """
         vectors = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
         ahead = ENCODED_AHEAD.get()
@@ -102,15 +104,17 @@ class SentenceEncoder:
                 continue
             readable = words_for_emoji(text) if text else ""
             if readable.strip():
-                vectors[index] = self._encode_one(readable)
+                vectors[index] = self._encode_one(readable, running)
         return vectors
 
-    def _encode_one(self, text: str) -> np.ndarray:
-        """The mean-pooled, L2-normalised embedding of one non-blank text."""
+    def _encode_one(self, text: str, running: Optional[threading.Event] = None) -> np.ndarray:
+        """The mean-pooled, L2-normalised embedding of one non-blank text (`running`: see `encode`)."""
         encoding = self._tokenizer.encode(text)
         ids = np.asarray([encoding.ids], dtype=np.int64)
         mask = np.ones_like(ids)
         types = np.zeros_like(ids)
+        if running is not None:
+            running.set()
         (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
         pooled = hidden[0].mean(axis=0)
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)

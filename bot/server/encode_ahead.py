@@ -2,22 +2,30 @@
 
 The sentence encoder is the biggest piece of a turn (about 2 ms of 7), and its ONNX run releases
 the GIL. `install()` has Rasa's `MessageProcessor.handle_message`, which runs once the
-conversation's lock is held, start encoding the text on `ENCODER_THREAD` before it reads the
+conversation's lock is held, start encoding the text on the `ENCODER` thread before it reads the
 conversation's tracker; the parse then waits for that vector (`bot.nlu.sentence_encoder.ENCODED_AHEAD`)
 instead of encoding on the event loop. While the encoding is under way, the parse first runs the
 NLU nodes before the encoder's (tokenizer, regex and count featurizers) and keeps their outputs
 for the parse proper (`graph_runner.run_ahead`). So the encoding overlaps the tracker read and the
 first NLU steps of its own turn and, under load, the other conversations' policies, tracker store
-and channels, on the second core. Started under the lock, a conversation has at most one
-encoding queued, so a customer sending a burst does not hold up the others. The vector is the one the parse would have made
-itself (same encoder, same text, one text per run). Models without the MiniLM featurizer, and
-processors with an HTTP interpreter, are left as Rasa runs them.
+and channels, on the second core.
+
+A thread needs the GIL to begin, and the event loop holds it through the tracker read and the
+first NLU steps, so left alone the encoding began about 1 ms after it was handed over. When the
+encoder has nothing else to do, the loop waits (at most `START_WAIT_SECONDS`) until the network
+run has begun, about 0.3 ms; under load the encoder is busy and nobody waits.
+
+Started under the lock, a conversation has at most one encoding queued, so a customer sending a
+burst does not hold up the others. The vector is the one the parse would have made itself (same
+encoder, same text, one text per run). Models without the MiniLM featurizer, and processors with
+an HTTP interpreter, are left as Rasa runs them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
@@ -34,11 +42,45 @@ from bot.nlu.sentence_encoder import ENCODED_AHEAD, shared_encoder
 from bot.server.graph_runner import InOrderGraphRunner, reusing
 
 _INSTALLED = "brightway_encode_ahead"
-ENCODER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-ahead")
+START_WAIT_SECONDS = 0.002
 # (text, its encoding under way) for the message this task is handling
 _ENCODING: ContextVar[Optional[Tuple[str, "asyncio.Future[np.ndarray]"]]] = ContextVar("encoding", default=None)
 _USES_ENCODER: "weakref.WeakKeyDictionary[MessageProcessor, bool]" = weakref.WeakKeyDictionary()
 _BEFORE_ENCODER: "weakref.WeakKeyDictionary[MessageProcessor, Optional[Text]]" = weakref.WeakKeyDictionary()
+
+
+class EncoderThread:
+    """The one thread that encodes the turns' texts, and how many encodings it has not finished."""
+
+    def __init__(self) -> None:
+        """An idle thread (made on first use)."""
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-ahead")
+        self._lock = threading.Lock()
+        self._unfinished = 0
+
+    def start(self, text: str) -> "asyncio.Future[np.ndarray]":
+        """Queue `text`'s encoding; when nothing else was queued, return once its network run has
+        begun (or after `START_WAIT_SECONDS`), so that it runs beside the loop's next steps."""
+        with self._lock:
+            idle = self._unfinished == 0
+            self._unfinished += 1
+        running = threading.Event()
+        encoding = asyncio.get_running_loop().run_in_executor(self._pool, self._encode, text, running)
+        if idle:
+            running.wait(START_WAIT_SECONDS)
+        return encoding
+
+    def _encode(self, text: str, running: threading.Event) -> np.ndarray:
+        """`text`'s row-matrix, on the thread; `running` is set once the network runs (or on failure)."""
+        try:
+            return shared_encoder().encode([text], running=running)
+        finally:
+            running.set()
+            with self._lock:
+                self._unfinished -= 1
+
+
+ENCODER = EncoderThread()
 
 
 def uses_sentence_encoder(processor: MessageProcessor) -> bool:
@@ -72,14 +114,14 @@ def parse_steps_before_encoding(
 
 
 def starting_encoding(handle_message: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    """`MessageProcessor.handle_message` that first starts encoding the text on `ENCODER_THREAD`
+    """`MessageProcessor.handle_message` that first starts encoding the text on the `ENCODER` thread
     when the message has text to parse and the model's NLU pipeline encodes it."""
 
     @functools.wraps(handle_message)
     async def handle(self: MessageProcessor, message: UserMessage) -> Any:
         if not message.text or message.parse_data or self.http_interpreter or not uses_sentence_encoder(self):
             return await handle_message(self, message)
-        encoding = asyncio.get_running_loop().run_in_executor(ENCODER_THREAD, shared_encoder().encode, [message.text])
+        encoding = ENCODER.start(message.text)
         encoding.add_done_callback(_retrieve_failure)
         token = _ENCODING.set((message.text, encoding))
         try:

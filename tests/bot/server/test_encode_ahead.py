@@ -7,9 +7,10 @@ import asyncio
 import threading
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
+import onnxruntime
 import pytest
 import rasa.core.processor
 from rasa.core.agent import Agent, load_agent
@@ -47,9 +48,9 @@ def encodings(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[str, str]]:
     seen: List[Tuple[str, str]] = []
     network = SentenceEncoder._encode_one
 
-    def recorded(self: SentenceEncoder, text: str) -> np.ndarray:
+    def recorded(self: SentenceEncoder, text: str, running: Optional[threading.Event] = None) -> np.ndarray:
         seen.append((threading.current_thread().name, text))
-        return network(self, text)
+        return network(self, text, running)
 
     monkeypatch.setattr(SentenceEncoder, "_encode_one", recorded)
     return seen
@@ -199,10 +200,12 @@ def test_the_nlu_steps_before_the_encoder_run_while_the_text_is_encoded(
     network = SentenceEncoder._encode_one
     featurize = SentenceCountVectorsFeaturizer.process
 
-    def waits_for_the_counts(self: SentenceEncoder, text: str) -> np.ndarray:
+    def waits_for_the_counts(self: SentenceEncoder, text: str, running: Optional[threading.Event] = None) -> np.ndarray:
+        if running is not None:
+            running.set()
         counted.wait(timeout=2)
         counted.clear()
-        vector = network(self, text)
+        vector = network(self, text, running)
         timeline.append(("encoded", text))
         return vector
 
@@ -225,3 +228,35 @@ def test_the_nlu_steps_before_the_encoder_run_while_the_text_is_encoded(
     for text in CONVERSATIONS[0]:
         assert timeline.index(("counted", text)) < timeline.index(("encoded", text)), timeline
         assert timeline.count(("counted", text)) == 2, "each count featurizer ran once for the turn"
+
+
+def test_an_idle_encoder_runs_the_network_before_the_turn_reads_its_tracker(
+    model: Path, rasa_s_own: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Handed a text while idle, the encoder thread takes the GIL and begins its network run before
+    the event loop goes on (left alone, the loop kept the GIL through the tracker read and more).
+    The wait's cap is raised so that a slow machine cannot turn the order around."""
+    order: List[str] = []
+    network = onnxruntime.InferenceSession.run
+    fetch = MessageProcessor.fetch_tracker_and_update_session
+
+    def network_runs(self: onnxruntime.InferenceSession, *args: Any, **kwargs: Any) -> Any:
+        order.append("network runs")
+        return network(self, *args, **kwargs)
+
+    async def tracker_read(self: MessageProcessor, *args: Any, **kwargs: Any) -> Any:
+        order.append("tracker read")
+        return await fetch(self, *args, **kwargs)
+
+    async def first_conversation() -> List[Turn]:
+        agent = await load_agent(model_path=str(model))
+        encode_ahead.install()
+        monkeypatch.setattr(encode_ahead, "START_WAIT_SECONDS", 30.0)
+        monkeypatch.setattr(onnxruntime.InferenceSession, "run", network_runs)
+        monkeypatch.setattr(MessageProcessor, "fetch_tracker_and_update_session", tracker_read)
+        return await converse(agent, CONVERSATIONS[0], "idle-encoder")
+
+    turns = asyncio.run(first_conversation())
+
+    assert len(turns) == len(CONVERSATIONS[0])
+    assert order == ["network runs", "tracker read"] * len(CONVERSATIONS[0])
