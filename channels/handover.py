@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict
 
@@ -36,12 +37,19 @@ def to_user_message(message: InboundMessage, output_channel: OutputChannel) -> U
     )
 
 
-def hand_to_rasa(
+async def hand_to_rasa(
     message: InboundMessage,
     output_channel: OutputChannel,
     on_new_message: OnNewMessage,
     background: BackgroundTasks,
 ) -> None:
-    """Start the bot turn for `message` without making the platform wait for it."""
+    """Start the bot turn for `message` without making the platform wait for it to finish.
+
+    The turn runs up to its first wait (the conversation's lock, the tracker read, its sentence
+    encoding under way: about a millisecond) before this returns and the platform gets its answer,
+    so that the webhook's reply is written while the encoder works instead of ahead of it (about
+    0.2 ms of every bot reply, bench/adapter_overhead.py).
+    """
     user_message = to_user_message(message, output_channel)
     background.spawn(on_new_message(user_message), name=f"{message.channel} turn")
+    await asyncio.sleep(0)

@@ -73,5 +73,5 @@ async def hand_over_non_text(
             message_id=inbound.message_id,
             metadata={**inbound.metadata, ATTACHMENTS_KEY: inbound.message.as_metadata()},
         )
-        hand_to_rasa(relayed, output_channel, on_new_message, background)
+        await hand_to_rasa(relayed, output_channel, on_new_message, background)
     return outcome.for_customer

@@ -97,4 +97,4 @@ class SlackInput(PlatformInput):
                 background.spawn(reply_to.send_text_message(inbound.sender_id, answer), "slack non-text answer")
             return
         if inbound.message is not None:
-            hand_to_rasa(inbound.message, reply_to, on_new_message, background)
+            await hand_to_rasa(inbound.message, reply_to, on_new_message, background)

@@ -94,7 +94,7 @@ class SmsInput(PlatformInput):
             metadata=_customer(fields),
         )
         output = self.get_output_channel().for_turn(offer_pending=bool(offered))
-        hand_to_rasa(message, output, on_new_message, self.runtime.background)
+        await hand_to_rasa(message, output, on_new_message, self.runtime.background)
         return twiml()
 
     async def _non_text(

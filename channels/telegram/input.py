@@ -81,7 +81,7 @@ class TelegramInput(PlatformInput):
             message_id=f"{CHANNEL}:{update.update_id}",
             metadata=update.metadata or {},
         )
-        hand_to_rasa(message, output, on_new_message, background)
+        await hand_to_rasa(message, output, on_new_message, background)
 
     async def _non_text(
         self, update: TelegramUpdate, output: TelegramOutput, on_new_message: OnNewMessage
