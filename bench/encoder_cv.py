@@ -71,7 +71,7 @@ def pipeline_settings(config_path: Path) -> Dict[str, Any]:
     pipeline = YAML(typ="safe").load(config_path.read_text(encoding="utf-8"))["pipeline"]
     sparse = [step for step in pipeline if step["name"] in SPARSE_COMPONENTS]
     classifier = next(step for step in pipeline if step["name"].endswith("LogisticRegressionClassifier"))
-    fallback = next(step for step in pipeline if step["name"] == "FallbackClassifier")
+    fallback = next(step for step in pipeline if step["name"].endswith("FallbackClassifier"))
     return {"sparse": sparse, "classifier": classifier, "threshold": float(fallback["threshold"])}
 
 
