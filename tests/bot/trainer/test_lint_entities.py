@@ -5,31 +5,15 @@ file and line, as tests/test_nlu_data.py (make test) would fail on them."""
 from __future__ import annotations
 
 import io
-import shutil
-from pathlib import Path
 from typing import List, Tuple
 
 import pytest
 
 from bot.trainer.data_lint import check_data
 from bot.trainer.training_sources import ProjectPaths
-from tests.project_copies import copy_training_project
 
 PLACE_ORDER = "data/nlu/place_order.yml"
 ENTITIES = "data/nlu/entities.yml"
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's training data, domain, config and actions, which pass check-data."""
-    return copy_training_project(tmp_path_factory.mktemp("pristine"))
-
-
-@pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> ProjectPaths:
-    """A fresh copy of the project to break."""
-    shutil.copytree(pristine, tmp_path / "project")
-    return ProjectPaths(tmp_path / "project")
 
 
 def add_example(project: ProjectPaths, example: str) -> int:

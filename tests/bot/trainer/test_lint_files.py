@@ -33,13 +33,6 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> ProjectPaths:
-    """A fresh copy of the project to break."""
-    shutil.copytree(pristine, tmp_path / "project")
-    return ProjectPaths(tmp_path / "project")
-
-
 def break_file(project: ProjectPaths, name: str, content: bytes) -> List[Finding]:
     """Write `content` to data/nlu/`name` and return the file findings, checking `check-data` fails without a traceback."""
     (project.nlu_dir / name).write_bytes(content)

@@ -4,30 +4,14 @@ reports each mistake there with file, line and fix, before `make train` would fa
 from __future__ import annotations
 
 import io
-import shutil
-from pathlib import Path
 from typing import Tuple
 
 import pytest
 
 from bot.trainer.data_lint import check_data
 from bot.trainer.training_sources import ProjectPaths
-from tests.project_copies import copy_training_project
 
 FRUSTRATED = "data/frustration/frustrated.yml"
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's training data, domain, config and actions, which pass check-data."""
-    return copy_training_project(tmp_path_factory.mktemp("pristine"))
-
-
-@pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> ProjectPaths:
-    """A fresh copy of the project to break."""
-    shutil.copytree(pristine, tmp_path / "project")
-    return ProjectPaths(tmp_path / "project")
 
 
 def with_sarcasm_line(project: ProjectPaths, line: bytes) -> int:

@@ -4,7 +4,6 @@ what tests/test_nlu_data.py (make test) fails on, and a typo in the regression s
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 from typing import List, Tuple
 
@@ -21,13 +20,6 @@ PLACE_ORDER = "data/nlu/place_order.yml"
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's training data, domain, config, actions, regression set and CI data checks."""
     return copy_training_project(tmp_path_factory.mktemp("pristine"), ["tests/nlu_regression.yml", "tests/test_nlu_data.py"])
-
-
-@pytest.fixture
-def project(pristine: Path, tmp_path: Path) -> ProjectPaths:
-    """A fresh copy of the project to break."""
-    shutil.copytree(pristine, tmp_path / "project")
-    return ProjectPaths(tmp_path / "project")
 
 
 def append(project: ProjectPaths, name: str, text: str) -> int:
